@@ -1,0 +1,81 @@
+"""The `shadow-tui` command.
+
+`shadow-tui [DB]` with no command opens the browser. The other commands
+answer from the shell and never import Textual, so they start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import click
+
+from shadow_tui import __version__
+from shadow_tui.cli_common import db_option
+from shadow_tui.logging_setup import LOG_LEVELS, setup_logging
+
+logger = logging.getLogger(__name__)
+
+# Command name -> "module:attribute", imported only when the command runs.
+LAZY_COMMANDS = {
+    "tasks": "shadow_tui.cli_tasks:tasks_command",
+    "schema": "shadow_tui.cli_db:schema_command",
+    "db": "shadow_tui.cli_db:db_group",
+    "ingest": "shadow_tui.cli_db:ingest_command",
+    "demo": "shadow_tui.cli_demo:demo_command",
+    "import": "shadow_tui.cli_import:import_command",
+}
+
+
+class DefaultGroup(click.Group):
+    """A group that runs `browse` when the first argument is not a command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        commands = set(self.list_commands(ctx))
+        index = 0
+        while index < len(args):
+            if args[index] == "--log-level":
+                index += 2
+            elif args[index].startswith("--log-level="):
+                index += 1
+            else:
+                break
+        rest = args[index:]
+        if not rest or (rest[0] not in commands and rest[0] not in ("-h", "--help", "--version")):
+            args = [*args[:index], "browse", *rest]
+        return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            module_name, attribute = LAZY_COMMANDS[name].split(":")
+            return getattr(importlib.import_module(module_name), attribute)  # type: ignore[no-any-return]
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="shadow-tui")
+@click.option("--log-level", type=click.Choice(LOG_LEVELS, case_sensitive=False), default="info",
+              show_default=True, help="Level of the log file in the user state folder.")
+def main(log_level: str) -> None:
+    """Browse and search coding-agent sessions (Shadow, Claude Code, Codex, SWE-agent, OpenHands).
+
+    With no command, opens the browser on DB.
+    """
+    setup_logging(log_level)
+
+
+@main.command("browse")
+@click.argument("database", required=False, metavar="[DB]")
+@db_option
+@click.option("--query", "-q", default=None, help="Start with this filter, e.g. 'status:error since:7d'.")
+@click.option("--task", "task_id", default=None, help="Open this task (an id or a unique prefix).")
+@click.option("--demo", is_flag=True, help="Open a demo database, created in the user cache folder on first use.")
+def browse_command(database: str | None, db: str | None, query: str | None, task_id: str | None, demo: bool) -> None:
+    """Open the browser (the default command)."""
+    from shadow_tui.tui.app import run_browser
+
+    run_browser(database or db, query=query, task_id=task_id, demo=demo)

@@ -1,0 +1,178 @@
+"""Database locations and engines.
+
+A database is named by a plain path (a SQLite file), a `sqlite:///` URL or
+a `postgresql://` URL. Reading engines are read-only at the driver level,
+so the browser cannot write to the database it shows; writing engines are
+made only by the commands that write (demo, import, ingest, db upgrade).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import aiosqlite
+import platformdirs
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from shadow_tui.errors import DatabaseError, DatabaseNotFoundError
+
+logger = logging.getLogger(__name__)
+
+APP_NAME = "shadow-tui"
+ENV_DATABASE = "SHADOW_TUI_DB"
+
+# How long a SQLite connection waits for another writer's lock, in ms.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+# How long connecting to PostgreSQL may take before it fails, in seconds.
+PG_CONNECT_TIMEOUT_S = 10
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseTarget:
+    """A resolved database location."""
+
+    url: URL
+    """SQLAlchemy URL with the async driver (aiosqlite or asyncpg)."""
+    path: Path | None
+    """The SQLite file, or None for PostgreSQL."""
+
+    @property
+    def dialect(self) -> str:
+        return "sqlite" if self.path is not None else "postgresql"
+
+    @property
+    def display(self) -> str:
+        """The location as shown to people: a path, or a URL with the password masked."""
+        if self.path is not None:
+            return str(self.path)
+        return self.url.set(drivername="postgresql").render_as_string(hide_password=True)
+
+
+def default_database_path() -> Path:
+    """Return the file used when no database is given: `history.db` in the user data folder."""
+    return platformdirs.user_data_path(APP_NAME) / "history.db"
+
+
+def resolve_database(value: str | os.PathLike[str] | None) -> DatabaseTarget:
+    """Resolve a DB argument (path or URL), `$SHADOW_TUI_DB`, or the default file."""
+    if value is None or str(value) == "":
+        value = os.environ.get(ENV_DATABASE) or default_database_path()
+    text = os.fspath(value)
+    if text.startswith(("postgresql:", "postgres:", "postgresql+")):
+        try:
+            url = make_url(text.replace("postgres://", "postgresql://", 1))
+        except ArgumentError as error:
+            raise DatabaseError(
+                f"invalid PostgreSQL URL {_mask(text)!r}: {error}. "
+                "Expected postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+            ) from None
+        return DatabaseTarget(url=url.set(drivername="postgresql+asyncpg"), path=None)
+    if text.startswith("sqlite:"):
+        try:
+            url = make_url(text)
+        except ArgumentError as error:
+            raise DatabaseError(f"invalid SQLite URL {text!r}: {error}") from None
+        if not url.database or url.database == ":memory:":
+            raise DatabaseError(f"invalid SQLite URL {text!r}: it names no file")
+        text = url.database
+    if "://" in text:
+        raise DatabaseError(
+            f"unsupported database URL {_mask(text)!r}: use a file path, sqlite:///PATH "
+            "or postgresql://USER@HOST/DATABASE"
+        )
+    path = Path(text).expanduser()
+    return DatabaseTarget(url=URL.create("sqlite+aiosqlite", database=str(path)), path=path)
+
+
+def _mask(text: str) -> str:
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable URL>"
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Raise a clear error unless `path` is an existing SQLite database file."""
+    if not path.exists():
+        raise DatabaseNotFoundError(
+            f"database not found: {path}. Create one with `shadow-tui demo {path}` "
+            f"or `shadow-tui import --db {path} SOURCE`, or pass another path"
+        )
+    if path.is_dir():
+        raise DatabaseError(f"database path is a folder, not a file: {path}")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError as error:
+        raise DatabaseError(f"cannot read database file {path}: {error.strerror}") from None
+    if len(header) == 0:
+        raise DatabaseError(f"database file is empty: {path}. It is not a shadow-tui database")
+    if header != b"SQLite format 3\x00":
+        raise DatabaseError(f"not a SQLite database: {path}")
+
+
+def _sqlite_uri(path: Path, *, read_only: bool) -> str:
+    mode = "ro" if read_only else "rwc"
+    return f"file:{quote(str(path.resolve()))}?mode={mode}"
+
+
+def _configure_sqlite(read_only: bool) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if read_only:
+            cursor.execute("PRAGMA query_only = ON")
+        else:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    return on_connect
+
+
+def create_engine_for(target: DatabaseTarget, *, write: bool, create: bool = False) -> AsyncEngine:
+    """Create an async engine; read-only unless `write`.
+
+    A missing SQLite file is an error, except with `create` (only the
+    commands that write pass it), so a mistyped path never leaves an empty
+    database behind.
+    """
+    if target.path is not None:
+        return _sqlite_engine(target.path, write=write, create=create)
+    connect_args: dict[str, Any] = {"timeout": PG_CONNECT_TIMEOUT_S}
+    if not write:
+        connect_args["server_settings"] = {"default_transaction_read_only": "on"}
+    return create_async_engine(target.url, connect_args=connect_args, pool_pre_ping=True)
+
+
+def _sqlite_engine(path: Path, *, write: bool, create: bool) -> AsyncEngine:
+    if create and write:
+        if path.is_dir():
+            raise DatabaseError(f"database path is a folder, not a file: {path}")
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif path.stat().st_size > 0:
+            check_sqlite_file(path)
+    else:
+        check_sqlite_file(path)
+    uri = _sqlite_uri(path, read_only=not write)
+
+    async def connect() -> aiosqlite.Connection:
+        try:
+            return await aiosqlite.connect(uri, uri=True, check_same_thread=False)
+        except sqlite3.OperationalError as error:
+            raise DatabaseError(f"cannot open database {path}: {error}") from None
+
+    engine = create_async_engine("sqlite+aiosqlite://", async_creator=connect)
+    event.listen(engine.sync_engine, "connect", _configure_sqlite(read_only=not write))
+    return engine

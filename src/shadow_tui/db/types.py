@@ -1,0 +1,100 @@
+"""Column types shared by both backends."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import DateTime, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+logger = logging.getLogger(__name__)
+
+# SQLite has no timestamp type. Values are stored as UTC text in this one
+# format, which sorts in time order and which SQLite's date functions parse.
+SQLITE_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    """Parse a stored timestamp into an aware UTC datetime.
+
+    Accepts datetimes (naive ones are taken as UTC), ISO 8601 text with or
+    without a zone, and epoch numbers in seconds or milliseconds, because
+    databases written by other tools hold all of these. Returns None for
+    NULL and for values that are none of these (logged once per call).
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _from_epoch(float(value))
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            return _from_epoch(float(text))
+        except ValueError:
+            pass
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            logger.warning("Ignoring a timestamp that is not ISO 8601 or epoch: %r", text[:80])
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    logger.warning("Ignoring a timestamp of unexpected type %s", type(value).__name__)
+    return None
+
+
+def _from_epoch(number: float) -> datetime | None:
+    # Epoch milliseconds pass 1e11 in 1973; seconds will not reach it for millennia.
+    seconds = number / 1000 if abs(number) >= 1e11 else number
+    try:
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        logger.warning("Ignoring an epoch timestamp out of range: %r", number)
+        return None
+
+
+def format_sqlite_timestamp(value: datetime) -> str:
+    """Format a datetime as the UTC text that SQLite columns store."""
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.strftime(SQLITE_TIMESTAMP_FORMAT)
+
+
+class Timestamp(TypeDecorator[datetime]):
+    """A UTC timestamp: `timestamptz` on PostgreSQL, sortable text on SQLite.
+
+    Reads are lenient (see `parse_timestamp`), so a database whose rows hold
+    epoch numbers or zone-less text still loads.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(Text())
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = parse_timestamp(value)
+            if value is None:
+                raise ValueError("invalid timestamp: expected ISO 8601 text")
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        if dialect.name == "sqlite":
+            return format_sqlite_timestamp(value)
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return parse_timestamp(value)

@@ -1,0 +1,231 @@
+"""Writing whole sessions: used by importers, `ingest` and the demo generator.
+
+A session is written in the caller's transaction, so a session that fails
+leaves nothing behind. Rows are keyed by ids that the caller derives from
+the source's own ids, so writing the same session again adds nothing, and a
+session that grew gets only its new rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shadow_tui.db.models import Artifact, ChatMessage, FileEdit, Task, TaskCommand, User
+
+logger = logging.getLogger(__name__)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+# Rows per INSERT statement; SQLite allows at most 32,766 bound values.
+BATCH_ROWS = 500
+
+
+@dataclass(slots=True)
+class UserData:
+    user_id: str
+    email: str | None = None
+    username: str | None = None
+    display_name: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class TaskData:
+    task_id: str
+    user: UserData
+    created_at: datetime
+    status: str = "completed"
+    repo_url: str | None = None
+    branch: str | None = None
+    model_name: str | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    error_message: str | None = None
+    title: str | None = None
+    source: str | None = None
+    source_ref: str | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cost_usd: float | None = None
+
+
+@dataclass(slots=True)
+class MessageData:
+    message_id: str
+    sender: str
+    content: str
+    created_at: datetime
+    sequence: int = 0
+
+
+@dataclass(slots=True)
+class CommandData:
+    command_id: str
+    command_text: str
+    output: str
+    created_at: datetime
+    exit_code: int | None = None
+    duration_seconds: float | None = None
+
+
+@dataclass(slots=True)
+class EditData:
+    edit_id: str
+    file_path: str
+    diff: str
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class ArtifactData:
+    artifact_id: str
+    type: str
+    s3_url: str
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class SessionData:
+    """One task with all its rows, ready to write."""
+
+    task: TaskData
+    messages: list[MessageData] = field(default_factory=list)
+    commands: list[CommandData] = field(default_factory=list)
+    edits: list[EditData] = field(default_factory=list)
+    artifacts: list[ArtifactData] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class WriteOutcome:
+    """What writing one session changed."""
+
+    state: Literal["new", "updated", "unchanged"]
+    rows: dict[str, int]
+    """Rows inserted per table name."""
+
+
+def clean_text(value: str, *, dialect: str) -> str:
+    """Make text storable: lone UTF-16 surrogates become U+FFFD.
+
+    JSON allows an escaped lone surrogate (`"\\ud83d"`), and both database
+    drivers reject it when encoding to UTF-8. PostgreSQL text also cannot
+    hold NUL, so there NUL becomes U+2400 (the visible NUL symbol).
+    """
+    cleaned = value
+    if _SURROGATE.search(value):
+        # UTF-16 round trip: an unpaired surrogate decodes as U+FFFD.
+        cleaned = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if dialect == "postgresql" and "\x00" in cleaned:
+        cleaned = cleaned.replace("\x00", "\u2400")
+    return cleaned
+
+
+def _clean_row(row: dict[str, Any], dialect: str) -> dict[str, Any]:
+    return {
+        key: clean_text(value, dialect=dialect) if isinstance(value, str) else value
+        for key, value in row.items()
+    }
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def ensure_user(connection: AsyncConnection, user: UserData) -> None:
+    """Insert the user unless a user with that id exists."""
+    dialect = connection.dialect.name
+    table: Table = User.__table__  # type: ignore[assignment]
+    exists = await connection.scalar(select(table.c.user_id).where(table.c.user_id == user.user_id))
+    if exists is not None:
+        return
+    row = asdict(user)
+    row["created_at"] = row["created_at"] or _now()
+    if row["email"] is not None:
+        taken = await connection.scalar(select(table.c.user_id).where(table.c.email == row["email"]))
+        if taken is not None:
+            logger.warning("Email %s already belongs to user %s; storing user %s without it",
+                           row["email"], taken, user.user_id)
+            row["email"] = None
+    await connection.execute(insert(table), [_clean_row(row, dialect)])
+
+
+async def _existing_ids(connection: AsyncConnection, table: Table, key: str, task_id: str) -> set[str]:
+    result = await connection.execute(select(table.c[key]).where(table.c.task_id == task_id))
+    return {row[0] for row in result}
+
+
+async def insert_rows(connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows in batches, cleaning their text for the connection's dialect."""
+    dialect = connection.dialect.name
+    for start in range(0, len(rows), BATCH_ROWS):
+        batch = [_clean_row(row, dialect) for row in rows[start : start + BATCH_ROWS]]
+        await connection.execute(insert(table), batch)
+
+
+_TASK_FIELDS = (
+    "repo_url", "branch", "model_name", "status", "started_at", "completed_at",
+    "error_message", "title", "source", "source_ref", "input_tokens", "output_tokens", "cost_usd",
+)
+
+_CHILDREN: tuple[tuple[str, Any, str], ...] = (
+    ("messages", ChatMessage, "message_id"),
+    ("commands", TaskCommand, "command_id"),
+    ("edits", FileEdit, "edit_id"),
+    ("artifacts", Artifact, "artifact_id"),
+)
+
+
+async def write_session(connection: AsyncConnection, session: SessionData) -> WriteOutcome:
+    """Insert or update one session; only rows with new ids are added."""
+    dialect = connection.dialect.name
+    task = session.task
+    await ensure_user(connection, task.user)
+    tasks: Table = Task.__table__  # type: ignore[assignment]
+    task_row = {name: getattr(task, name) for name in _TASK_FIELDS}
+    task_row = _clean_row(task_row, dialect)
+    existing = (
+        await connection.execute(select(tasks).where(tasks.c.task_id == task.task_id))
+    ).mappings().first()
+
+    rows: dict[str, int] = {}
+    changed = False
+    if existing is None:
+        await connection.execute(
+            insert(tasks),
+            [{**task_row, "task_id": task.task_id, "user_id": task.user.user_id,
+              "created_at": task.created_at}],
+        )
+        rows["tasks"] = 1
+    else:
+        differences = {name: value for name, value in task_row.items() if existing[name] != value}
+        if differences:
+            await connection.execute(
+                update(tasks).where(tasks.c.task_id == task.task_id).values(**differences)
+            )
+            changed = True
+
+    for attribute, model, key in _CHILDREN:
+        items: Iterable[Any] = getattr(session, attribute)
+        table: Table = model.__table__
+        known = set() if existing is None else await _existing_ids(connection, table, key, task.task_id)
+        new_rows = [
+            {**asdict(item), "task_id": task.task_id}
+            for item in items
+            if getattr(item, key) not in known
+        ]
+        if new_rows:
+            await insert_rows(connection, table, new_rows)
+            rows[table.name] = len(new_rows)
+            changed = True
+
+    if existing is None:
+        return WriteOutcome("new", rows)
+    return WriteOutcome("updated" if changed else "unchanged", rows)

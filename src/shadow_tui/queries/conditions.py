@@ -1,0 +1,136 @@
+"""SQL conditions for a task filter and for full-text matching, per dialect."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, Table, and_, func, literal_column, or_, select, text
+from sqlalchemy.sql.elements import TextClause
+
+from shadow_tui.db.fulltext import SEARCHABLE_TABLES, SearchableTable
+from shadow_tui.db.models import ChatMessage, FileEdit, Task, TaskCommand, User
+from shadow_tui.queries.filter import TaskFilter
+from shadow_tui.queries.fts import SearchTerm, parse_search, pg_tsquery_parts, sqlite_match, sqlite_trigram_match
+
+TASKS: Table = Task.__table__  # type: ignore[assignment]
+USERS: Table = User.__table__  # type: ignore[assignment]
+MESSAGES: Table = ChatMessage.__table__  # type: ignore[assignment]
+COMMANDS: Table = TaskCommand.__table__  # type: ignore[assignment]
+EDITS: Table = FileEdit.__table__  # type: ignore[assignment]
+TABLE_BY_NAME: dict[str, Table] = {"chat_messages": MESSAGES, "task_commands": COMMANDS, "file_edits": EDITS}
+
+_bind_counter = 0
+
+
+def _unique(name: str) -> str:
+    global _bind_counter
+    _bind_counter += 1
+    return f"{name}_{_bind_counter}"
+
+
+def _contains(column: ColumnElement[str], value: str) -> ColumnElement[bool]:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
+def _match_sqlite(index: str, expression: str) -> TextClause:
+    name = _unique("match")
+    return text(f"{index} MATCH :{name}").bindparams(**{name: expression})
+
+
+def sqlite_matching_rowids(spec: SearchableTable, terms: list[SearchTerm]) -> Select:  # type: ignore[type-arg]
+    """Select the rowids of rows matching every term (SQLite).
+
+    A row matches when its word index matches, or when it contains CJK text
+    and every term occurs in it as a substring.
+    """
+    table = TABLE_BY_NAME[spec.table]
+    words = select(literal_column("rowid")).select_from(text(spec.fts)).where(
+        _match_sqlite(spec.fts, sqlite_match(terms))
+    )
+    trigram = sqlite_trigram_match(terms)
+    if trigram is not None:
+        cjk = select(literal_column("rowid")).select_from(text(spec.cjk)).where(
+            _match_sqlite(spec.cjk, trigram)
+        )
+    else:
+        # The docsize shadow table lists the rowids the trigram index holds,
+        # which are exactly the rows with CJK text.
+        rowid = literal_column(f"{spec.table}.rowid")
+        cjk = select(rowid).where(
+            rowid.in_(select(literal_column("id")).select_from(text(f"{spec.cjk}_docsize"))),
+            _substring_all(table, spec, terms, "sqlite"),
+        )
+    return words.union(cjk)
+
+
+def _substring_all(table: Table, spec: SearchableTable, terms: list[SearchTerm], dialect: str) -> ColumnElement[bool]:
+    conditions = []
+    for term in terms:
+        needle = term.text.lower()
+        per_column = [
+            (func.instr if dialect == "sqlite" else func.strpos)(func.lower(table.c[column]), needle) > 0
+            for column in spec.columns
+        ]
+        conditions.append(or_(*per_column))
+    return and_(*conditions)
+
+
+def _pg_regconfig() -> ColumnElement[str]:
+    return literal_column("'simple'::regconfig")
+
+
+def fts_condition(spec: SearchableTable, terms: list[SearchTerm], dialect: str) -> ColumnElement[bool]:
+    """Return a condition on the spec's table: the row matches every term."""
+    table = TABLE_BY_NAME[spec.table]
+    if dialect == "sqlite":
+        return literal_column(f"{spec.table}.rowid").in_(sqlite_matching_rowids(spec, terms))
+    vector = literal_column(f"{spec.table}.search_vector")
+    query = None
+    for function, argument in pg_tsquery_parts(terms):
+        part = getattr(func, function)(_pg_regconfig(), argument)
+        query = part if query is None else query.op("&&")(part)
+    has_cjk = literal_column(f"{spec.table}.has_cjk")
+    return or_(vector.op("@@")(query), and_(has_cjk, _substring_all(table, spec, terms, dialect)))
+
+
+def task_conditions(task_filter: TaskFilter, dialect: str) -> list[ColumnElement[bool]]:
+    """Return the WHERE conditions on `tasks` for a filter."""
+    conditions: list[ColumnElement[bool]] = []
+    if task_filter.statuses:
+        conditions.append(TASKS.c.status.in_(task_filter.statuses))
+    for values, column in (
+        (task_filter.repos, TASKS.c.repo_url),
+        (task_filter.branches, TASKS.c.branch),
+        (task_filter.models, TASKS.c.model_name),
+    ):
+        if values:
+            conditions.append(or_(*[_contains(column, value) for value in values]))
+    if task_filter.users:
+        user_match = or_(
+            *[
+                or_(
+                    _contains(USERS.c.user_id, value),
+                    _contains(USERS.c.username, value),
+                    _contains(USERS.c.email, value),
+                    _contains(USERS.c.display_name, value),
+                )
+                for value in task_filter.users
+            ]
+        )
+        conditions.append(TASKS.c.user_id.in_(select(USERS.c.user_id).where(user_match)))
+    if task_filter.ids:
+        conditions.append(or_(*[TASKS.c.task_id.startswith(prefix, autoescape=True) for prefix in task_filter.ids]))
+    if task_filter.since:
+        conditions.append(TASKS.c.created_at >= task_filter.since)
+    if task_filter.until:
+        conditions.append(TASKS.c.created_at <= task_filter.until)
+    terms = parse_search(" ".join(f'"{word}"' if " " in word else word for word in task_filter.text))
+    if terms:
+        title_match = and_(*[_contains(TASKS.c.title, term.text) for term in terms])
+        content_match = [
+            TASKS.c.task_id.in_(
+                select(TABLE_BY_NAME[spec.table].c.task_id).where(fts_condition(spec, terms, dialect))
+            )
+            for spec in SEARCHABLE_TABLES
+        ]
+        conditions.append(or_(title_match, *content_match))
+    return conditions

@@ -1,0 +1,115 @@
+"""Turning typed search text into safe full-text queries for both backends.
+
+Input is safe by default: every term is quoted, so operators and punctuation
+typed by a person (`NOT`, `C++`, `don't`, `src/app.py:42`, `(x`) are words,
+never syntax. Supported forms: words, "quoted phrases", and prefix* (a
+trailing star on a word). All terms must match.
+
+Words are runs of letters and digits, the split that SQLite's unicode61
+tokenizer makes and that the PostgreSQL index reproduces, so `app.py` is
+the phrase `app py` on both backends.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from shadow_tui.db.fulltext import CJK_RANGES
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+_CJK = re.compile("[" + "".join(f"{low}-{high}" for low, high in CJK_RANGES) + "]")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchTerm:
+    """One term of a search: its words, and whether the last word is a prefix."""
+
+    text: str
+    """The term as typed, without quotes or trailing star (used for substring matching)."""
+    words: tuple[str, ...]
+    prefix: bool = False
+
+    @property
+    def has_cjk(self) -> bool:
+        return bool(_CJK.search(self.text))
+
+
+def parse_search(query: str) -> list[SearchTerm]:
+    """Split typed search text into terms; terms without any word are dropped."""
+    terms: list[SearchTerm] = []
+    for match in _TERM.finditer(query or ""):
+        phrase, bare = match.group(1), match.group(2)
+        raw = phrase if phrase is not None else bare
+        prefix = phrase is None and raw.endswith("*") and len(raw) > 1
+        text = raw[:-1] if prefix else raw
+        words = tuple(word.lower() for word in _WORD.findall(text))
+        if words:
+            terms.append(SearchTerm(text=text.strip(), words=words, prefix=prefix))
+    return terms
+
+
+def sqlite_match(terms: list[SearchTerm]) -> str:
+    """Return an FTS5 MATCH expression (unicode61 index) for the terms."""
+    parts = []
+    for term in terms:
+        phrase = '"' + " ".join(term.words).replace('"', '""') + '"'
+        parts.append(phrase + (" *" if term.prefix else ""))
+    return " AND ".join(parts)
+
+
+def sqlite_trigram_match(terms: list[SearchTerm]) -> str | None:
+    """Return a MATCH expression for the trigram index, or None when a term is too short.
+
+    The trigram tokenizer cannot match strings under three characters;
+    callers fall back to a substring scan of the CJK rows then.
+    """
+    parts = []
+    for term in terms:
+        if len(term.text) < 3:
+            return None
+        parts.append('"' + term.text.replace('"', '""') + '"')
+    return " AND ".join(parts)
+
+
+def pg_tsquery_parts(terms: list[SearchTerm]) -> list[tuple[str, str]]:
+    """Return (function, argument) pairs whose tsqueries are ANDed on PostgreSQL.
+
+    Whole words use `phraseto_tsquery`, which treats its input as plain
+    text. A prefix term passes a quoted lexeme to `to_tsquery`: the words are
+    letters and digits only, so the quoting cannot be broken.
+    """
+    parts: list[tuple[str, str]] = []
+    for term in terms:
+        if term.prefix:
+            lexemes = [f"'{word}'" for word in term.words]
+            lexemes[-1] += ":*"
+            parts.append(("to_tsquery", " <-> ".join(lexemes)))
+        else:
+            parts.append(("phraseto_tsquery", " ".join(term.words)))
+    return parts
+
+
+def highlight_offsets(text: str, terms: list[SearchTerm]) -> list[tuple[int, int]]:
+    """Return sorted, merged (start, end) spans in `text` where a term's words occur."""
+    spans: list[tuple[int, int]] = []
+    lowered = text.lower()
+    for term in terms:
+        for index, word in enumerate(term.words):
+            is_prefix = term.prefix and index == len(term.words) - 1
+            pattern = re.escape(word) + (r"[^\W_]*" if is_prefix else "")
+            if not _CJK.search(word):
+                pattern = r"(?<![^\W_])" + pattern + (r"" if is_prefix else r"(?![^\W_])")
+            spans += [match.span() for match in re.finditer(pattern, lowered)]
+        if term.has_cjk or not spans:
+            start = lowered.find(term.text.lower())
+            if start >= 0:
+                spans.append((start, start + len(term.text)))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

@@ -1,0 +1,132 @@
+"""Loaders for one task's rows: messages, commands, edits, artifacts."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shadow_tui.errors import NotFoundError
+from shadow_tui.queries.conditions import COMMANDS, EDITS, MESSAGES
+from shadow_tui.queries.records import ArtifactRecord, CommandSummary, EditRecord, MessageRecord
+from shadow_tui.queries.tasks import ARTIFACTS
+
+
+async def load_messages(engine: AsyncEngine, task_id: str) -> list[MessageRecord]:
+    """Load a task's messages in chat order."""
+    query = (
+        select(MESSAGES)
+        .where(MESSAGES.c.task_id == task_id)
+        .order_by(MESSAGES.c.sequence, MESSAGES.c.created_at, MESSAGES.c.message_id)
+    )
+    async with engine.connect() as connection:
+        result = await connection.execute(query)
+        return [
+            MessageRecord(
+                message_id=row.message_id,
+                task_id=row.task_id,
+                sender=row.sender,
+                content=row.content or "",
+                created_at=row.created_at,
+                sequence=row.sequence or 0,
+            )
+            for row in result
+        ]
+
+
+async def load_commands(engine: AsyncEngine, task_id: str) -> list[CommandSummary]:
+    """Load a task's commands in time order, with output sizes but not outputs."""
+    query = (
+        select(
+            COMMANDS.c.command_id,
+            COMMANDS.c.task_id,
+            COMMANDS.c.command_text,
+            COMMANDS.c.exit_code,
+            COMMANDS.c.created_at,
+            COMMANDS.c.duration_seconds,
+            func.length(COMMANDS.c.output).label("output_size"),
+        )
+        .where(COMMANDS.c.task_id == task_id)
+        .order_by(COMMANDS.c.created_at, COMMANDS.c.command_id)
+    )
+    async with engine.connect() as connection:
+        result = await connection.execute(query)
+        return [
+            CommandSummary(
+                command_id=row.command_id,
+                task_id=row.task_id,
+                command_text=row.command_text or "",
+                exit_code=row.exit_code,
+                created_at=row.created_at,
+                duration_seconds=row.duration_seconds,
+                output_size=int(row.output_size or 0),
+            )
+            for row in result
+        ]
+
+
+async def load_command_output(engine: AsyncEngine, command_id: str) -> str:
+    """Load one command's full output."""
+    async with engine.connect() as connection:
+        output = await connection.scalar(
+            select(COMMANDS.c.output).where(COMMANDS.c.command_id == command_id)
+        )
+    if output is None:
+        raise NotFoundError(f"command not found: {command_id}")
+    return str(output)
+
+
+async def load_edits(engine: AsyncEngine, task_id: str, *, with_diff: bool = False) -> list[EditRecord]:
+    """Load a task's file edits in time order; diffs only when asked for."""
+    columns = [
+        EDITS.c.edit_id,
+        EDITS.c.task_id,
+        EDITS.c.file_path,
+        EDITS.c.created_at,
+        func.length(EDITS.c.diff).label("diff_size"),
+    ]
+    if with_diff:
+        columns.append(EDITS.c.diff)
+    query = select(*columns).where(EDITS.c.task_id == task_id).order_by(EDITS.c.created_at, EDITS.c.edit_id)
+    async with engine.connect() as connection:
+        result = await connection.execute(query)
+        return [
+            EditRecord(
+                edit_id=row.edit_id,
+                task_id=row.task_id,
+                file_path=row.file_path or "",
+                created_at=row.created_at,
+                diff_size=int(row.diff_size or 0),
+                diff=(row.diff or "") if with_diff else None,
+            )
+            for row in result
+        ]
+
+
+async def load_edit_diff(engine: AsyncEngine, edit_id: str) -> str:
+    """Load one edit's unified diff."""
+    async with engine.connect() as connection:
+        diff = await connection.scalar(select(EDITS.c.diff).where(EDITS.c.edit_id == edit_id))
+    if diff is None:
+        raise NotFoundError(f"file edit not found: {edit_id}")
+    return str(diff)
+
+
+async def load_artifacts(engine: AsyncEngine, task_id: str) -> list[ArtifactRecord]:
+    """Load a task's artifacts in time order."""
+    query = (
+        select(ARTIFACTS)
+        .where(ARTIFACTS.c.task_id == task_id)
+        .order_by(ARTIFACTS.c.created_at, ARTIFACTS.c.artifact_id)
+    )
+    async with engine.connect() as connection:
+        result = await connection.execute(query)
+        return [
+            ArtifactRecord(
+                artifact_id=row.artifact_id,
+                task_id=row.task_id,
+                type=row.type,
+                s3_url=row.s3_url,
+                created_at=row.created_at,
+            )
+            for row in result
+        ]

@@ -1,0 +1,194 @@
+"""Global full-text search over messages, commands, outputs and diffs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Table, func, literal_column, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shadow_tui.db.fulltext import SEARCHABLE_TABLES, SearchableTable
+from shadow_tui.queries.conditions import TABLE_BY_NAME, TASKS, _match_sqlite, _substring_all, fts_condition, task_conditions
+from shadow_tui.queries.filter import TaskFilter
+from shadow_tui.queries.fts import SearchTerm, highlight_offsets, parse_search, pg_tsquery_parts, sqlite_match
+from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
+
+# Characters of each matched field read to build its snippet. A match past
+# this point is still found, but its snippet shows the start of the field.
+SNIPPET_SOURCE_CHARS = 262_144
+SNIPPET_BEFORE = 60
+SNIPPET_AFTER = 160
+
+_KINDS_BY_TABLE: dict[str, tuple[SearchKind, ...]] = {
+    "chat_messages": ("message",),
+    "task_commands": ("command", "output"),
+    "file_edits": ("diff",),
+}
+_KEY = {"chat_messages": "message_id", "task_commands": "command_id", "file_edits": "edit_id"}
+_WHITESPACE = re.compile(r"\s+")
+
+
+async def search(
+    engine: AsyncEngine,
+    query: str,
+    *,
+    kinds: Iterable[SearchKind] = SEARCH_KINDS,
+    task_filter: TaskFilter | None = None,
+    limit: int = 50,
+) -> list[SearchHit]:
+    """Return the best hits for typed search text, best first.
+
+    Text that contains no word (blank, or only punctuation) matches nothing.
+    """
+    terms = parse_search(query)
+    wanted = set(kinds)
+    if not terms or not wanted:
+        return []
+    dialect = engine.dialect.name
+    scored: list[tuple[float, SearchHit]] = []
+    async with engine.connect() as connection:
+        for spec in SEARCHABLE_TABLES:
+            if not wanted & set(_KINDS_BY_TABLE[spec.table]):
+                continue
+            ranked = await _ranked_keys(connection, spec, terms, dialect, task_filter, limit)
+            hits = await _build_hits(connection, spec, terms, ranked)
+            scored += [(score, hit) for score, hit in hits if hit.kind in wanted]
+    scored.sort(key=lambda pair: (pair[0], _sort_time(pair[1])))
+    return [hit for _score, hit in scored[:limit]]
+
+
+def _sort_time(hit: SearchHit) -> float:
+    return -hit.created_at.timestamp() if hit.created_at else 0.0
+
+
+def _filter_condition(table: Table, task_filter: TaskFilter | None, dialect: str) -> list[Any]:
+    if task_filter is None or task_filter.is_empty():
+        return []
+    return [table.c.task_id.in_(select(TASKS.c.task_id).where(*task_conditions(task_filter, dialect)))]
+
+
+async def _ranked_keys(
+    connection: AsyncConnection,
+    spec: SearchableTable,
+    terms: list[SearchTerm],
+    dialect: str,
+    task_filter: TaskFilter | None,
+    limit: int,
+) -> list[tuple[str, float]]:
+    """Return (primary key, score) of the best matching rows; lower scores rank first."""
+    table = TABLE_BY_NAME[spec.table]
+    key = table.c[_KEY[spec.table]]
+    extra = _filter_condition(table, task_filter, dialect)
+    if dialect == "sqlite":
+        rowid = literal_column(f"{spec.table}.rowid")
+        rank = literal_column(f"{spec.fts}.rank")
+        words = (
+            select(key, rank)
+            .select_from(table.join(text(spec.fts), rowid == literal_column(f"{spec.fts}.rowid")))
+            .where(_match_sqlite(spec.fts, sqlite_match(terms)), *extra)
+            .order_by(rank)
+            .limit(limit)
+        )
+        ranked = [(str(row[0]), float(row[1])) for row in await connection.execute(words)]
+        cjk_rows = select(key).where(
+            rowid.in_(select(literal_column("id")).select_from(text(f"{spec.cjk}_docsize"))),
+            _substring_all(table, spec, terms, dialect),
+            *extra,
+        ).limit(limit)
+        seen = {found for found, _score in ranked}
+        # Substring hits in CJK rows have no bm25 score; they follow the ranked ones.
+        ranked += [(str(row[0]), 0.0) for row in await connection.execute(cjk_rows) if row[0] not in seen]
+        return ranked
+    query_vector = None
+
+    for function, argument in pg_tsquery_parts(terms):
+        part = getattr(func, function)(literal_column("'simple'::regconfig"), argument)
+        query_vector = part if query_vector is None else query_vector.op("&&")(part)
+    score = -func.ts_rank(literal_column(f"{spec.table}.search_vector"), query_vector)
+    statement = (
+        select(key, score.label("score"))
+        .where(fts_condition(spec, terms, dialect), *extra)
+        .order_by(literal_column("score"))
+        .limit(limit)
+    )
+    return [(str(row[0]), float(row[1])) for row in await connection.execute(statement)]
+
+
+async def _build_hits(
+    connection: AsyncConnection,
+    spec: SearchableTable,
+    terms: list[SearchTerm],
+    ranked: list[tuple[str, float]],
+) -> list[tuple[float, SearchHit]]:
+    if not ranked:
+        return []
+    table = TABLE_BY_NAME[spec.table]
+    key = table.c[_KEY[spec.table]]
+    columns = [func.substr(table.c[name], 1, SNIPPET_SOURCE_CHARS).label(name) for name in spec.columns]
+    statement = (
+        select(key.label("key"), table.c.task_id, table.c.created_at, TASKS.c.title, *columns)
+        .select_from(table.join(TASKS, TASKS.c.task_id == table.c.task_id))
+        .where(key.in_([found for found, _score in ranked]))
+    )
+    rows = {row.key: row for row in await connection.execute(statement)}
+    hits: list[tuple[float, SearchHit]] = []
+    for found, score in ranked:
+        row = rows.get(found)
+        if row is None:
+            continue
+        kind, field_text = _kind_and_text(spec.table, row, terms)
+        snippet, offsets, line = make_snippet(field_text, terms)
+        hits.append(
+            (
+                score,
+                SearchHit(
+                    kind=kind,
+                    task_id=row.task_id,
+                    item_id=row.key,
+                    created_at=row.created_at,
+                    snippet=snippet,
+                    offsets=offsets,
+                    line=line,
+                    task_title=row.title,
+                ),
+            )
+        )
+    return hits
+
+
+def _kind_and_text(table_name: str, row: Any, terms: list[SearchTerm]) -> tuple[SearchKind, str]:
+    if table_name == "chat_messages":
+        return "message", row.content or ""
+    if table_name == "file_edits":
+        diff = row.diff or ""
+        path = row.file_path or ""
+        return "diff", diff if highlight_offsets(diff, terms) else path
+    command = row.command_text or ""
+    matched = highlight_offsets(command, terms)
+    words_in_command = {word for word in re.findall(r"[^\W_]+", command.lower())}
+    all_terms_in_command = all(
+        all(word in words_in_command or term.prefix for word in term.words) or term.text.lower() in command.lower()
+        for term in terms
+    )
+    if matched and all_terms_in_command:
+        return "command", command
+    return "output", row.output or ""
+
+
+def make_snippet(field_text: str, terms: list[SearchTerm]) -> tuple[str, list[tuple[int, int]], int]:
+    """Cut a one-line snippet around the first match; return it, its match spans and the line."""
+    spans = highlight_offsets(field_text, terms)
+    first = spans[0][0] if spans else 0
+    line = field_text.count("\n", 0, first)
+    start = max(0, first - SNIPPET_BEFORE)
+    end = min(len(field_text), first + SNIPPET_AFTER)
+    raw = field_text[start:end]
+    # Collapse whitespace so the snippet is one line, then find the spans again.
+    snippet = _WHITESPACE.sub(" ", raw)
+    snippet = ("…" if start > 0 else "") + snippet.strip() + ("…" if end < len(field_text) else "")
+    return snippet, highlight_offsets(snippet, terms), line
+
+
+__all__ = ["make_snippet", "search"]

@@ -1,0 +1,176 @@
+"""Task lists: pages with counts, facets, and id-prefix lookup."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shadow_tui.db.models import Artifact
+from shadow_tui.errors import NotFoundError
+from shadow_tui.queries.conditions import COMMANDS, EDITS, MESSAGES, TASKS, USERS, task_conditions
+from shadow_tui.queries.filter import TaskFilter
+from shadow_tui.queries.records import Facets, TaskCursor, TaskPage, TaskRow
+
+TaskSort = Literal["newest", "oldest"]
+ARTIFACTS = Artifact.__table__
+
+# Facet lists are cut to this many entries.
+TOP_FACETS = 10
+
+
+def _count(table: Any, *extra: Any) -> Any:
+    return (
+        select(func.count())
+        .select_from(table)
+        .where(table.c.task_id == TASKS.c.task_id, *extra)
+        .scalar_subquery()
+    )
+
+
+def _task_select() -> Select:  # type: ignore[type-arg]
+    user_label = func.coalesce(USERS.c.display_name, USERS.c.username, USERS.c.email)
+    return select(
+        TASKS,
+        user_label.label("user"),
+        _count(MESSAGES).label("message_count"),
+        _count(COMMANDS).label("command_count"),
+        _count(COMMANDS, COMMANDS.c.exit_code != 0).label("failed_command_count"),
+        _count(EDITS).label("edit_count"),
+        _count(ARTIFACTS).label("artifact_count"),
+    ).select_from(TASKS.outerjoin(USERS, USERS.c.user_id == TASKS.c.user_id))
+
+
+def _row(mapping: Any) -> TaskRow:
+    return TaskRow(**{name: mapping[name] for name in TaskRow.__slots__})  # type: ignore[attr-defined]
+
+
+async def fetch_task_page(
+    engine: AsyncEngine,
+    task_filter: TaskFilter,
+    *,
+    limit: int = 100,
+    after: TaskCursor | None = None,
+    offset: int | None = None,
+    sort: TaskSort = "newest",
+) -> TaskPage:
+    """Fetch one page of tasks with their counts.
+
+    Pages continue from `after` (keyset pagination, which stays fast at any
+    depth); `offset` serves jumps to an arbitrary position, such as the end.
+    """
+    conditions = task_conditions(task_filter, engine.dialect.name)
+    key = tuple_(TASKS.c.created_at, TASKS.c.task_id)
+    if after is not None:
+        bound = tuple_(after.created_at, after.task_id)
+        conditions.append(key < bound if sort == "newest" else key > bound)
+    order = (
+        (TASKS.c.created_at.desc(), TASKS.c.task_id.desc())
+        if sort == "newest"
+        else (TASKS.c.created_at.asc(), TASKS.c.task_id.asc())
+    )
+    query = _task_select().where(*conditions).order_by(*order).limit(limit + 1)
+    if offset:
+        query = query.offset(offset)
+    async with engine.connect() as connection:
+        result = await connection.execute(query)
+        rows = [_row(mapping) for mapping in result.mappings()]
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    cursor = None
+    if has_more and rows and rows[-1].created_at is not None:
+        cursor = TaskCursor(rows[-1].created_at, rows[-1].task_id)
+    return TaskPage(rows=rows, next_cursor=cursor)
+
+
+async def count_tasks(engine: AsyncEngine, task_filter: TaskFilter) -> int:
+    """Count the tasks that match a filter."""
+    conditions = task_conditions(task_filter, engine.dialect.name)
+    async with engine.connect() as connection:
+        return int(await connection.scalar(select(func.count()).select_from(TASKS).where(*conditions)) or 0)
+
+
+async def fetch_facets(engine: AsyncEngine, task_filter: TaskFilter) -> Facets:
+    """Count tasks per status, and the top repos and models, for a filter."""
+    conditions = task_conditions(task_filter, engine.dialect.name)
+    count = func.count().label("n")
+    async with engine.connect() as connection:
+        statuses = await connection.execute(
+            select(TASKS.c.status, count).where(*conditions).group_by(TASKS.c.status)
+        )
+        by_status = {status: int(n) for status, n in statuses}
+        facets = []
+        for column in (TASKS.c.repo_url, TASKS.c.model_name):
+            result = await connection.execute(
+                select(column, count)
+                .where(*conditions, column.is_not(None))
+                .group_by(column)
+                .order_by(count.desc(), column)
+                .limit(TOP_FACETS)
+            )
+            facets.append([(value, int(n)) for value, n in result])
+    return Facets(
+        total=sum(by_status.values()), by_status=by_status, top_repos=facets[0], top_models=facets[1]
+    )
+
+
+async def fetch_task(engine: AsyncEngine, task_id: str) -> TaskRow:
+    """Fetch one task with its counts by its full id."""
+    async with engine.connect() as connection:
+        result = await connection.execute(_task_select().where(TASKS.c.task_id == task_id))
+        mapping = result.mappings().first()
+    if mapping is None:
+        raise NotFoundError(f"task not found: {task_id}")
+    return _row(mapping)
+
+
+async def resolve_task_id(engine: AsyncEngine, prefix: str) -> str:
+    """Return the one task id that starts with `prefix`; ambiguity lists the candidates."""
+    prefix = prefix.strip()
+    if not prefix:
+        raise NotFoundError("missing task id: give an id or a unique prefix of one")
+    async with engine.connect() as connection:
+        exact = await connection.scalar(select(TASKS.c.task_id).where(TASKS.c.task_id == prefix))
+        if exact is not None:
+            return str(exact)
+        result = await connection.execute(
+            select(TASKS.c.task_id, TASKS.c.title)
+            .where(TASKS.c.task_id.startswith(prefix, autoescape=True))
+            .order_by(TASKS.c.task_id)
+            .limit(11)
+        )
+        candidates = list(result)
+    if not candidates:
+        raise NotFoundError(f"no task id starts with {prefix!r}")
+    if len(candidates) > 1:
+        listed = "\n".join(f"  {task_id}  {title or ''}" for task_id, title in candidates[:10])
+        more = "\n  …" if len(candidates) > 10 else ""
+        raise NotFoundError(
+            f"task id prefix {prefix!r} is ambiguous; it matches:\n{listed}{more}\nGive more characters"
+        )
+    return str(candidates[0][0])
+
+
+async def distinct_values(engine: AsyncEngine, field: Literal["repo", "model", "branch", "user"], *, limit: int = 200) -> list[str]:
+    """Return known values of a field, most used first, for completion."""
+    column = {
+        "repo": TASKS.c.repo_url,
+        "model": TASKS.c.model_name,
+        "branch": TASKS.c.branch,
+        "user": USERS.c.username,
+    }[field]
+    source = TASKS.outerjoin(USERS, USERS.c.user_id == TASKS.c.user_id) if field == "user" else TASKS
+    count = func.count().label("n")
+    query = (
+        select(column, count).select_from(source).where(column.is_not(None))
+        .group_by(column).order_by(count.desc(), column).limit(limit)
+    )
+    async with engine.connect() as connection:
+        return [str(value) for value, _n in await connection.execute(query)]
+
+
+__all__ = [
+    "count_tasks", "distinct_values", "fetch_facets", "fetch_task", "fetch_task_page",
+    "resolve_task_id",
+]
