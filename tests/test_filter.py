@@ -1,0 +1,73 @@
+"""The task filter syntax."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shadow_tui.errors import QuerySyntaxError
+from shadow_tui.queries.filter import format_filter, parse_date, parse_filter
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+
+
+def test_filter_every_field() -> None:
+    parsed = parse_filter(
+        'status:error,running repo:shadow branch:main model:claude user:alice since:7d '
+        'until:2026-11-30 id:ab12 free words "a phrase"', now=NOW,
+    )
+    assert parsed.statuses == ("error", "running")
+    assert parsed.repos == ("shadow",)
+    assert parsed.branches == ("main",)
+    assert parsed.models == ("claude",)
+    assert parsed.users == ("alice",)
+    assert parsed.ids == ("ab12",)
+    assert parsed.since == datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+    assert parsed.until == datetime(2026, 11, 30, 23, 59, 59, 999999, tzinfo=timezone.utc)
+    assert parsed.text == ("free", "words", "a phrase")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("today", datetime(2026, 11, 30, tzinfo=timezone.utc)),
+        ("yesterday", datetime(2026, 11, 29, tzinfo=timezone.utc)),
+        ("2w", datetime(2026, 11, 16, 12, tzinfo=timezone.utc)),
+        ("1m", datetime(2026, 10, 31, 12, tzinfo=timezone.utc)),
+        ("2026-01-02", datetime(2026, 1, 2, tzinfo=timezone.utc)),
+        ("2026-01-02T03:04:05+01:00", datetime(2026, 1, 2, 2, 4, 5, tzinfo=timezone.utc)),
+    ],
+)
+def test_parse_date_forms(value: str, expected: datetime) -> None:
+    assert parse_date(value, now=NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [("colour:red", "'colour'"), ("since:soon", "'soon'"), ("status:", "'status:'"), ('"open', "not closed")],
+)
+def test_invalid_token_is_named(query: str, named: str) -> None:
+    with pytest.raises(QuerySyntaxError) as caught:
+        parse_filter(query)
+    assert named in str(caught.value)
+
+
+def test_urls_and_paths_are_text() -> None:
+    parsed = parse_filter("https://github.com/acme src/app.py:42")
+    assert parsed.text == ("https://github.com/acme", "src/app.py:42")
+
+
+def test_format_round_trip() -> None:
+    parsed = parse_filter('status:error repo:"my repo" since:2026-11-01 word', now=NOW)
+    assert parse_filter(format_filter(parsed), now=NOW) == parsed
+
+
+@given(st.text(max_size=60))
+def test_parse_filter_raises_only_syntax_errors(query: str) -> None:
+    try:
+        parse_filter(query, now=NOW)
+    except QuerySyntaxError:
+        pass
