@@ -1,7 +1,7 @@
 """The `shadow-tui` command.
 
 `shadow-tui [DB]` with no command opens the browser. The other commands
-answer from the shell and never import Textual, so they start fast.
+run without importing Textual, so they start fast.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import click
 
 from shadow_tui import __version__
 from shadow_tui.cli_common import db_option
+from shadow_tui.errors import ShadowTuiError
 from shadow_tui.logging_setup import LOG_LEVELS, setup_logging
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,11 @@ def main(log_level: str) -> None:
 
     With no command, opens the browser on DB.
     """
-    setup_logging(log_level)
+    try:
+        setup_logging(log_level)
+    except ShadowTuiError as error:
+        # The commands still work without a log file, so this is only a warning.
+        click.echo(f"warning: {error}; logging is off", err=True)
 
 
 @main.command("browse")

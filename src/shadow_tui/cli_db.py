@@ -73,8 +73,8 @@ async def rebuild_search_command(db: str | None) -> None:
 
 
 async def _stdin_lines() -> AsyncIterator[tuple[int, str]]:
-    # Read in a thread so a slow producer does not block the event loop's
-    # database work; records are split on "\n" only, never on U+2028 and kin.
+    # A thread reads, so a slow producer does not block the database work.
+    # Records end at "\n" only: JSON strings may contain U+2028 and U+0085.
     stream = sys.stdin.buffer
     number = 0
     while True:

@@ -1,0 +1,33 @@
+"""The core and the non-interactive commands never import Textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CORE_MODULES = [
+    "shadow_tui.db.models", "shadow_tui.db.engine", "shadow_tui.db.access", "shadow_tui.db.schema",
+    "shadow_tui.db.writer", "shadow_tui.queries.tasks", "shadow_tui.queries.items",
+    "shadow_tui.queries.search", "shadow_tui.recorder", "shadow_tui.ingest", "shadow_tui.cli",
+    "shadow_tui.cli_tasks", "shadow_tui.cli_db",
+]
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_core_module_without_textual(module: str) -> None:
+    code = f"import sys, {module}; print('textual' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("command", [["tasks", "--help"], ["schema"], ["ingest", "--help"]])
+def test_command_without_textual(command: list[str]) -> None:
+    code = (
+        "import sys\nfrom shadow_tui.cli import main\n"
+        f"try:\n    main({command!r})\nexcept SystemExit:\n    pass\n"
+        "print('textual' in sys.modules, file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stderr.strip().splitlines()[-1] == "False"
