@@ -1,0 +1,362 @@
+"""Parse unified diffs from agent histories into files, hunks and lines.
+
+The text is untrusted and often malformed, so `parse_diff` never raises. The
+input is split into one chunk per file first, and each chunk is parsed by
+`unidiff`. A chunk that `unidiff` rejects becomes a `DiffFile` with its raw
+text and a `warning`, and the other files are still parsed.
+
+What the splitting and the clean-up around `unidiff` 1.0.1 add:
+
+* Lines are split on "\\n" only. `str.splitlines()` also splits on "\\r",
+  U+2028, U+0085 and others, and a bare CR inside a changed line then makes
+  `unidiff` raise "Hunk diff line expected".
+* A CR before "\\n" (CRLF diffs, or CRLF files in an LF diff) is dropped, so
+  header fields and displayed lines carry no stray CR.
+* A hunk with no "---"/"+++" header, the shape agents store for one edit,
+  gets headers from the caller's `file_path`.
+* Git's C-quoted paths ("a/Bug \\346\\216\\222.md") are decoded as UTF-8, and
+  "rename from"/"rename to" lines name the old and new paths.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Literal
+
+from unidiff import PatchSet
+from unidiff.errors import UnidiffParseError
+from unidiff.patch import Hunk as UnidiffHunk
+from unidiff.patch import PatchedFile
+
+from shadow_tui.render.diff_paths import (
+    DEV_NULL,
+    git_extended_header,
+    strip_prefix,
+    unquote_git_path,
+)
+from shadow_tui.render.diff_split import (
+    HUNK_HEADER,
+    FileChunk,
+    count_changes,
+    diff_stats,
+    split_diff_lines,
+    split_files,
+)
+
+__all__ = [
+    "DiffFile",
+    "DiffKind",
+    "DiffLine",
+    "Hunk",
+    "LineKind",
+    "ParsedDiff",
+    "diff_stats",
+    "parse_diff",
+]
+
+logger = logging.getLogger(__name__)
+
+DiffKind = Literal["added", "deleted", "renamed", "modified", "binary"]
+LineKind = Literal["context", "added", "removed", "no_newline"]
+
+# Placeholder names for a headerless hunk. The path comes from the caller.
+_PLACEHOLDER_OLD = "--- a/file"
+_PLACEHOLDER_NEW = "+++ b/file"
+
+
+@dataclass(frozen=True, slots=True)
+class DiffLine:
+    """One line of a hunk, without its line terminator."""
+
+    kind: LineKind
+    old_number: int | None
+    new_number: int | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hunk:
+    """A hunk: its "@@" header line, the ranges it covers and its lines."""
+
+    header: str
+    old_start: int
+    old_length: int
+    new_start: int
+    new_length: int
+    section: str
+    lines: list[DiffLine]
+
+
+@dataclass(frozen=True, slots=True)
+class DiffFile:
+    """The change to one file.
+
+    `path` is the new path, or the old one for a deleted file, and is empty
+    when the diff names no file and the caller gave none. When `warning` is
+    set, the file could not be parsed: `hunks` is empty and `raw` is the text
+    to show. `added` and `removed` count changed lines, not "\\ No newline"
+    markers.
+    """
+
+    path: str
+    old_path: str | None
+    new_path: str | None
+    kind: DiffKind
+    added: int
+    removed: int
+    hunks: list[Hunk]
+    warning: str | None
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDiff:
+    """The files of a diff and the warnings found while parsing it."""
+
+    files: list[DiffFile]
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_diff(text: str, file_path: str | None = None) -> ParsedDiff:
+    """Parse a unified diff (git or plain) into files, hunks and lines.
+
+    `file_path` names the file of a hunk that has no "---"/"+++" header.
+    Never raises: a file that cannot be parsed carries a `warning` and its
+    raw text, and text with no diff in it becomes one such file.
+    """
+    lines = split_diff_lines(text)
+    chunks = split_files(lines)
+    files: list[DiffFile] = []
+    for chunk in chunks:
+        files.extend(_parse_chunk(chunk, file_path))
+
+    if not files and text.strip():
+        files.append(
+            _fallback_file(
+                lines,
+                file_path,
+                "No file header or hunk header was found, so this is not a unified diff.",
+            )
+        )
+
+    warnings = [f"{diff_file.path or 'diff'}: {diff_file.warning}" for diff_file in files if diff_file.warning]
+    return ParsedDiff(files=files, warnings=warnings)
+
+
+def _parse_chunk(chunk: FileChunk, file_path: str | None) -> list[DiffFile]:
+    """Parse one chunk with unidiff, or return it raw with a warning."""
+    try:
+        return _parse_chunk_with_unidiff(chunk, file_path)
+    except UnidiffParseError as error:
+        return [_fallback_file(chunk.lines, file_path, f"The diff could not be parsed ({_describe(error)}).")]
+    except Exception as error:  # noqa: BLE001 - a bug here must not hide the text
+        logger.warning("Parsing a diff chunk of %d lines failed", len(chunk.lines), exc_info=True)
+        return [_fallback_file(chunk.lines, file_path, f"The diff could not be parsed ({_describe(error)}).")]
+
+
+def _parse_chunk_with_unidiff(chunk: FileChunk, file_path: str | None) -> list[DiffFile]:
+    fed = [_PLACEHOLDER_OLD, _PLACEHOLDER_NEW, *chunk.lines] if chunk.headerless else chunk.lines
+    patch = PatchSet([line + "\n" for line in fed])
+    if len(patch) == 0:
+        return [_fallback_file(chunk.lines, file_path, "No file header or hunk header was found.")]
+
+    stray = _stray_change_line(fed, patch)
+    if stray is not None:
+        shown = stray if len(stray) <= 80 else stray[:79] + "…"
+        warning = (
+            f"Line {shown!r} lies outside every hunk, so a hunk header gives "
+            "wrong line counts."
+        )
+        return [_fallback_file(chunk.lines, file_path, warning)]
+
+    raw = "\n".join(chunk.lines)
+    return [_convert_file(patched, fed, raw, chunk.headerless, file_path) for patched in patch]
+
+
+def _describe(error: Exception) -> str:
+    """Shorten an error message, which may quote a whole diff line."""
+    message = str(error).strip() or type(error).__name__
+    return message if len(message) <= 120 else message[:119] + "…"
+
+
+def _stray_change_line(fed: list[str], patch: PatchSet) -> str | None:
+    """Return the first "+"/"-" line that no hunk holds, or None.
+
+    `unidiff` stops a hunk after the number of lines its header gives and
+    files any further lines as metadata, so a hunk that is longer than its
+    header says would lose changed lines without an error.
+    """
+    used: set[int] = set()
+    for patched in patch:
+        for hunk in patched:
+            for line in hunk:
+                if line.diff_line_no is not None:
+                    used.add(line.diff_line_no)
+
+    seen_hunk = False
+    for number, line in enumerate(fed, start=1):
+        if HUNK_HEADER.match(line):
+            seen_hunk = True
+            continue
+        if line.startswith("diff "):
+            seen_hunk = False
+            continue
+        if not seen_hunk or number in used:
+            continue
+        if line == "-- ":
+            # The signature separator of `git format-patch` output.
+            return None
+        if line.startswith(("--- ", "+++ ")):
+            continue
+        if line.startswith(("+", "-")):
+            return line
+    return None
+
+
+def _convert_file(
+    patched: PatchedFile,
+    fed: list[str],
+    raw: str,
+    headerless: bool,
+    file_path: str | None,
+) -> DiffFile:
+    info_lines = [line.rstrip("\n") for line in (patched.patch_info or [])]
+    header = git_extended_header(info_lines)
+
+    # unidiff splits "diff --git a/x b/y b/x b/y" at the wrong space, so the
+    # paths of a git file come from git_extended_header.
+    old_path: str | None
+    new_path: str | None
+    if header.git_paths is not None:
+        old_path, new_path = header.git_paths
+    else:
+        old_path = strip_prefix(unquote_git_path(patched.source_file), "a/")
+        new_path = strip_prefix(unquote_git_path(patched.target_file), "b/")
+    if patched.source_file == DEV_NULL:
+        old_path = None
+    if patched.target_file == DEV_NULL:
+        new_path = None
+    if header.rename_from is not None:
+        old_path = header.rename_from
+    if header.rename_to is not None:
+        new_path = header.rename_to
+    if headerless:
+        old_path = file_path
+        new_path = file_path
+
+    hunks = [_convert_hunk(hunk, fed) for hunk in patched]
+    added = sum(1 for hunk in hunks for line in hunk.lines if line.kind == "added")
+    removed = sum(1 for hunk in hunks for line in hunk.lines if line.kind == "removed")
+
+    kind: DiffKind
+    if patched.is_binary_file or header.binary_patch:
+        kind = "binary"
+    elif patched.source_file == DEV_NULL:
+        kind = "added"
+    elif patched.target_file == DEV_NULL:
+        kind = "deleted"
+    elif header.rename_from is not None or header.rename_to is not None:
+        kind = "renamed"
+    elif not header.is_git and old_path != new_path and not headerless:
+        # NOTE: a plain diff between "x.orig" and "x" also counts as a rename,
+        # because its headers cannot tell a rename from a backup copy.
+        kind = "renamed"
+    elif hunks and hunks[0].old_start == 0 and all(hunk.old_length == 0 for hunk in hunks):
+        kind = "added"
+    else:
+        kind = "modified"
+
+    path = new_path or old_path or file_path or ""
+    return DiffFile(
+        path=path,
+        old_path=old_path,
+        new_path=new_path,
+        kind=kind,
+        added=added,
+        removed=removed,
+        hunks=hunks,
+        warning=None,
+        raw=raw,
+    )
+
+
+def _convert_hunk(hunk: UnidiffHunk, fed: list[str]) -> Hunk:
+    lines: list[DiffLine] = []
+    for line in hunk:
+        value = line.value[:-1] if line.value.endswith("\n") else line.value
+        if line.line_type == "+":
+            lines.append(DiffLine("added", None, line.target_line_no, value))
+        elif line.line_type == "-":
+            lines.append(DiffLine("removed", line.source_line_no, None, value))
+        elif line.line_type == " ":
+            lines.append(DiffLine("context", line.source_line_no, line.target_line_no, value))
+        elif line.line_type == "\\":
+            lines.append(DiffLine("no_newline", None, None, "\\" + value))
+        # The remaining type is a blank line after the hunk, which is not content.
+
+    header = _original_header(hunk, fed)
+    return Hunk(
+        header=header,
+        old_start=hunk.source_start,
+        old_length=hunk.source_length,
+        new_start=hunk.target_start,
+        new_length=hunk.target_length,
+        section=hunk.section_header,
+        lines=lines,
+    )
+
+
+def _original_header(hunk: UnidiffHunk, fed: list[str]) -> str:
+    """Return the hunk's "@@" line as written, or rebuild it from the numbers."""
+    for line in hunk:
+        if line.diff_line_no is not None:
+            candidate_index = line.diff_line_no - 2
+            if 0 <= candidate_index < len(fed) and HUNK_HEADER.match(fed[candidate_index]):
+                return fed[candidate_index]
+        break
+    header = (
+        f"@@ -{hunk.source_start},{hunk.source_length} "
+        f"+{hunk.target_start},{hunk.target_length} @@"
+    )
+    return f"{header} {hunk.section_header}" if hunk.section_header else header
+
+
+def _fallback_file(lines: list[str], file_path: str | None, reason: str) -> DiffFile:
+    """Build an unparsed file that shows its raw text under a warning."""
+    old_path, new_path = _paths_from_headers(lines)
+    path = new_path or old_path or file_path or ""
+    added, removed = count_changes(lines)
+    logger.info("Showing a diff of %r as raw text: %s", path, reason)
+    return DiffFile(
+        path=path,
+        old_path=old_path if old_path is not None else file_path,
+        new_path=new_path if new_path is not None else file_path,
+        kind="modified",
+        added=added,
+        removed=removed,
+        hunks=[],
+        warning=f"{reason} Showing the raw text.",
+        raw="\n".join(lines),
+    )
+
+
+def _paths_from_headers(lines: list[str]) -> tuple[str | None, str | None]:
+    """Find the old and new paths in the file headers of a chunk, if any."""
+    header = git_extended_header(lines)
+    old_path = header.rename_from
+    new_path = header.rename_to
+    for line in lines:
+        if HUNK_HEADER.match(line):
+            break
+        if old_path is None and line.startswith("--- "):
+            value = line[4:].split("\t", 1)[0]
+            if value != DEV_NULL:
+                old_path = strip_prefix(unquote_git_path(value), "a/")
+        elif new_path is None and line.startswith("+++ "):
+            value = line[4:].split("\t", 1)[0]
+            if value != DEV_NULL:
+                new_path = strip_prefix(unquote_git_path(value), "b/")
+    if old_path is None and new_path is None and header.git_paths is not None:
+        old_path, new_path = header.git_paths
+    return old_path, new_path
