@@ -11,7 +11,7 @@ CORE_MODULES = [
     "shadow_tui.db.models", "shadow_tui.db.engine", "shadow_tui.db.access", "shadow_tui.db.schema",
     "shadow_tui.db.writer", "shadow_tui.queries.tasks", "shadow_tui.queries.items",
     "shadow_tui.queries.search", "shadow_tui.recorder", "shadow_tui.ingest", "shadow_tui.cli",
-    "shadow_tui.cli_tasks", "shadow_tui.cli_db",
+    "shadow_tui.cli_tasks", "shadow_tui.cli_db", "shadow_tui.importers.runner", "shadow_tui.cli_import",
 ]
 
 
