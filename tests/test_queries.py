@@ -224,3 +224,16 @@ async def test_search_line_of_match(tmp_path) -> None:  # type: ignore[no-untype
     assert hits[0].line == 50
     assert hits[0].created_at is not None
     assert hits[0].created_at - NOW < timedelta(days=1)
+
+
+async def test_search_word_after_color_code(database_url: str) -> None:
+    output = "\x1b[31mFAILED\x1b[0m tests/test_io.py\r\nprogress 10%\rprogress 100%\n"
+    await write_sessions(database_url, [make_session(0, output=output)])
+    async with open_reader(database_url) as (_target, engine):
+        failed = await search(engine, "FAILED", kinds=["output"])
+        progress = await search(engine, "100", kinds=["output"])
+    assert [hit.item_id for hit in failed] == ["task0000-c1"]
+    assert failed[0].snippet.startswith("FAILED")
+    assert [hit.item_id for hit in progress] == ["task0000-c1"]
+    assert failed[0].line == 0
+    assert progress[0].line == 1

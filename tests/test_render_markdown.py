@@ -190,3 +190,12 @@ def test_plain_unclosed_fence_runs_to_end() -> None:
     rendered = render_message_plain("intro\n~~~python\nimport os\nprint(os.sep)")
     assert rendered.plain == "intro\n~~~python\nimport os\nprint(os.sep)"
     assert is_coloured(rendered, "import")
+
+
+def test_html_message_keeps_text() -> None:
+    content = "<script>alert(1)</script> before\n\nand <b>bold</b> after"
+    console = Console(width=80, record=True, color_system=None)
+    console.print(render_message_markdown(content))
+    shown = console.export_text()
+    assert "<script>alert(1)</script>" in shown
+    assert "<b>bold</b>" in shown

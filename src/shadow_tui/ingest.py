@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 
 EXPORT_FORMAT = "shadow-tui/task"
 EVENT_FIELDS: dict[str, tuple[str, ...]] = {
-    "task": ("task_id", "user", "repo_url", "branch", "model_name", "status", "created_at", "started_at", "title"),
+    "task": ("task_id", "user", "repo_url", "branch", "model_name", "status", "created_at", "started_at", "title",
+             "source", "source_ref", "input_tokens", "output_tokens", "cost_usd"),
     "message": ("task_id", "message_id", "sender", "content", "created_at", "sequence"),
     "command": ("task_id", "command_id", "command_text", "exit_code", "output", "created_at", "duration_seconds"),
     "edit": ("task_id", "edit_id", "file_path", "diff", "created_at"),
@@ -156,9 +157,14 @@ async def apply_event(recorder: Recorder, engine: AsyncEngine, event: dict[str, 
 async def _apply_task(recorder: Recorder, engine: AsyncEngine, event: dict[str, Any], report: IngestReport) -> None:
     task_id = _text(event, "task_id") or new_id()
     status = _choice(event, "status", TaskStatus, default="running")
+    cost = event.get("cost_usd")
+    if cost is not None and (isinstance(cost, bool) or not isinstance(cost, (int, float))):
+        raise EventError(f"field 'cost_usd' must be a number or null, got {cost!r}")
     fields = {
         "repo_url": _text(event, "repo_url"), "branch": _text(event, "branch"),
         "model_name": _text(event, "model_name"), "title": _text(event, "title"),
+        "source_ref": _text(event, "source_ref"), "input_tokens": _int(event, "input_tokens"),
+        "output_tokens": _int(event, "output_tokens"), "cost_usd": cost,
     }
     async with engine.connect() as connection:
         exists = await connection.scalar(select(TASKS.c.task_id).where(TASKS.c.task_id == task_id))
@@ -173,7 +179,7 @@ async def _apply_task(recorder: Recorder, engine: AsyncEngine, event: dict[str, 
         return
     await recorder.start_task(
         task_id=task_id, user=_user(event), status=status, created_at=_time(event, "created_at"),
-        started_at=_time(event, "started_at"), source="ingest", **fields,
+        started_at=_time(event, "started_at"), source=_text(event, "source") or "ingest", **fields,
     )
     if not event.get("task_id"):
         report.created_task_ids.append(task_id)

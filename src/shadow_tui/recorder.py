@@ -58,6 +58,9 @@ class Recorder:
         started_at: datetime | None = None,
         source: str | None = None,
         source_ref: str | None = None,
+        input_tokens: int | None = None,
+        output_tokens: int | None = None,
+        cost_usd: float | None = None,
     ) -> str:
         """Create a task (and its user if new); return its id."""
         task_id = task_id or new_id()
@@ -71,7 +74,8 @@ class Recorder:
                 "task_id": task_id, "user_id": user.user_id, "repo_url": repo_url,
                 "branch": branch, "model_name": model_name, "status": status, "title": title,
                 "created_at": created_at, "started_at": started_at,
-                "source": source, "source_ref": source_ref,
+                "source": source, "source_ref": source_ref, "input_tokens": input_tokens,
+                "output_tokens": output_tokens, "cost_usd": cost_usd,
             }])
         return task_id
 

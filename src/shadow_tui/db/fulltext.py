@@ -33,6 +33,17 @@ PG_INDEXED_CHARS = 262_144
 class SearchableTable:
     table: str
     columns: tuple[str, ...]
+    sources: tuple[str, ...] = ()
+    """SQL expressions indexed for each column, with `{row}` standing for the
+    row (`new`, `old` or the table name); empty means the columns themselves."""
+
+    def source(self, index: int, row: str) -> str:
+        if not self.sources:
+            return f"{row}.{self.columns[index]}" if row else self.columns[index]
+        return self.sources[index].format(row=f"{row}." if row else "")
+
+    def values(self, row: str) -> str:
+        return ", ".join(self.source(index, row) for index in range(len(self.columns)))
 
     @property
     def fts(self) -> str:
@@ -45,7 +56,13 @@ class SearchableTable:
 
 SEARCHABLE_TABLES = (
     SearchableTable("chat_messages", ("content",)),
-    SearchableTable("task_commands", ("command_text", "output")),
+    # Outputs are indexed without escape sequences where the writer stored
+    # that text, so a word right after a color code (`\x1b[31mFAILED`) is found.
+    SearchableTable(
+        "task_commands",
+        ("command_text", "output"),
+        ("{row}command_text", "coalesce({row}output_search, {row}output)"),
+    ),
     SearchableTable("file_edits", ("file_path", "diff")),
 )
 
@@ -64,10 +81,10 @@ def sqlite_fulltext_ddl() -> list[str]:
     glob = _sqlite_glob_cjk()
     for spec in SEARCHABLE_TABLES:
         cols = ", ".join(spec.columns)
-        new_vals = ", ".join(f"new.{c}" for c in spec.columns)
-        old_vals = ", ".join(f"old.{c}" for c in spec.columns)
-        new_has_cjk = " OR ".join(f"new.{c} GLOB '{glob}'" for c in spec.columns)
-        old_has_cjk = " OR ".join(f"old.{c} GLOB '{glob}'" for c in spec.columns)
+        new_vals = spec.values("new")
+        old_vals = spec.values("old")
+        new_has_cjk = " OR ".join(f"{spec.source(i, 'new')} GLOB '{glob}'" for i in range(len(spec.columns)))
+        old_has_cjk = " OR ".join(f"{spec.source(i, 'old')} GLOB '{glob}'" for i in range(len(spec.columns)))
         statements += [
             f"CREATE VIRTUAL TABLE {spec.fts} USING fts5({cols}, content='{spec.table}', "
             f"content_rowid='rowid', tokenize='unicode61 remove_diacritics 0')",
@@ -102,16 +119,20 @@ def sqlite_fulltext_ddl() -> list[str]:
 
 def sqlite_rebuild_statements() -> list[str]:
     """Return the statements that rebuild every FTS5 index from its table."""
+    # Both indexes are refilled from the table rather than rebuilt, because
+    # they index expressions (and, for trigrams, only the CJK rows).
     statements = []
     for spec in SEARCHABLE_TABLES:
-        statements.append(f"INSERT INTO {spec.fts}({spec.fts}) VALUES ('rebuild')")
-        # The trigram table holds only CJK rows, so it is refilled, not rebuilt.
         cols = ", ".join(spec.columns)
-        has_cjk = " OR ".join(f"{c} GLOB '{_sqlite_glob_cjk()}'" for c in spec.columns)
-        statements.append(f"INSERT INTO {spec.cjk}({spec.cjk}) VALUES ('delete-all')")
+        values = spec.values("")
+        has_cjk = " OR ".join(
+            f"{spec.source(i, '')} GLOB '{_sqlite_glob_cjk()}'" for i in range(len(spec.columns))
+        )
+        for index in (spec.fts, spec.cjk):
+            statements.append(f"INSERT INTO {index}({index}) VALUES ('delete-all')")
+        statements.append(f"INSERT INTO {spec.fts}(rowid, {cols}) SELECT rowid, {values} FROM {spec.table}")
         statements.append(
-            f"INSERT INTO {spec.cjk}(rowid, {cols}) "
-            f"SELECT rowid, {cols} FROM {spec.table} WHERE {has_cjk}"
+            f"INSERT INTO {spec.cjk}(rowid, {cols}) SELECT rowid, {values} FROM {spec.table} WHERE {has_cjk}"
         )
     return statements
 
@@ -126,10 +147,9 @@ def pg_fulltext_ddl() -> list[str]:
     statements: list[str] = []
     regex = _pg_regex_cjk()
     for spec in SEARCHABLE_TABLES:
-        vector = " || ".join(
-            f"to_tsvector('simple'::regconfig, {pg_word_text(c)})" for c in spec.columns
-        )
-        has_cjk = " OR ".join(f"{c} ~ '{regex}'" for c in spec.columns)
+        sources = [spec.source(index, "") for index in range(len(spec.columns))]
+        vector = " || ".join(f"to_tsvector('simple'::regconfig, {pg_word_text(c)})" for c in sources)
+        has_cjk = " OR ".join(f"{c} ~ '{regex}'" for c in sources)
         statements += [
             f"ALTER TABLE {spec.table} ADD COLUMN search_vector tsvector "
             f"GENERATED ALWAYS AS ({vector}) STORED",

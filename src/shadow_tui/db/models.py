@@ -133,6 +133,9 @@ class TaskCommand(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_created_at())
     duration_seconds: float | None = Field(default=None, sa_column=Column(Float))
     """Wall time of the command, where the source records it."""
+    output_search: str | None = Field(default=None, sa_column=Column(Text))
+    """The output as plain text (escape sequences removed, progress bars
+    collapsed) for the full-text index; NULL when that equals `output`."""
 
 
 class FileEdit(SQLModel, table=True):

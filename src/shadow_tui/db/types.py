@@ -23,12 +23,13 @@ def parse_timestamp(value: Any) -> datetime | None:
     Accepts datetimes (naive ones are taken as UTC), ISO 8601 text with or
     without a zone, and epoch numbers in seconds or milliseconds, because
     databases written by other tools hold all of these. Returns None for
-    NULL and for values that are none of these (logged once per call).
+    NULL, for values that are none of these and for instants outside the
+    years 1-9999 in UTC (each logged once per call).
     """
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return _to_utc(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _from_epoch(float(value))
     if isinstance(value, bytes):
@@ -46,9 +47,20 @@ def parse_timestamp(value: Any) -> datetime | None:
         except ValueError:
             logger.warning("Ignoring a timestamp that is not ISO 8601 or epoch: %r", text[:80])
             return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return _to_utc(parsed)
     logger.warning("Ignoring a timestamp of unexpected type %s", type(value).__name__)
     return None
+
+
+def _to_utc(value: datetime) -> datetime | None:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        # 0001-01-01T00:00:00+01:00 is before datetime.min in UTC.
+        logger.warning("Ignoring a timestamp outside the years 1-9999 in UTC: %s", value.isoformat())
+        return None
 
 
 def _from_epoch(number: float) -> datetime | None:
@@ -65,7 +77,8 @@ def format_sqlite_timestamp(value: datetime) -> str:
     """Format a datetime as the UTC text that SQLite columns store."""
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value.strftime(SQLITE_TIMESTAMP_FORMAT)
+    # isoformat, unlike strftime("%Y") on glibc, pads years before 1000 to four digits.
+    return value.isoformat(sep=" ", timespec="microseconds")
 
 
 class Timestamp(TypeDecorator[datetime]):

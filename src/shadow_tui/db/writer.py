@@ -23,6 +23,7 @@ from shadow_tui.db.models import Artifact, ChatMessage, FileEdit, Task, TaskComm
 logger = logging.getLogger(__name__)
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_TERMINAL_CONTROL = re.compile("[\x1b\r\x08\x9b\x9d\x90]")
 
 # Rows per INSERT statement; SQLite allows at most 32,766 bound values.
 BATCH_ROWS = 500
@@ -162,11 +163,36 @@ async def _existing_ids(connection: AsyncConnection, table: Table, key: str, tas
     return {row[0] for row in result}
 
 
+def output_search_text(output: str) -> str | None:
+    """Return the plain text of a command output for the search index, or
+    None when it has no escape sequence or carriage return to remove."""
+    if not _TERMINAL_CONTROL.search(output):
+        return None
+    from shadow_tui.render.terminal import strip_ansi
+
+    plain = strip_ansi(output)
+    return None if plain == output else plain
+
+
+def _with_search_text(row: dict[str, Any]) -> dict[str, Any]:
+    # Every row of a batch gets the key, because one INSERT takes one set of columns.
+    if row.get("output_search") is None:
+        return {**row, "output_search": output_search_text(row.get("output") or "")}
+    return row
+
+
 async def insert_rows(connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert rows in batches, cleaning their text for the connection's dialect."""
+    """Insert rows in batches, cleaning their text for the connection's dialect.
+
+    Command rows also get `output_search`, the output as plain text.
+    """
     dialect = connection.dialect.name
+    is_commands = table.name == "task_commands"
     for start in range(0, len(rows), BATCH_ROWS):
-        batch = [_clean_row(row, dialect) for row in rows[start : start + BATCH_ROWS]]
+        batch = rows[start : start + BATCH_ROWS]
+        if is_commands:
+            batch = [_with_search_text(row) for row in batch]
+        batch = [_clean_row(row, dialect) for row in batch]
         await connection.execute(insert(table), batch)
 
 

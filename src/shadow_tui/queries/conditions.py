@@ -62,13 +62,18 @@ def sqlite_matching_rowids(spec: SearchableTable, terms: list[SearchTerm]) -> Se
     return words.union(cjk)
 
 
+def indexed_text(spec: SearchableTable, index: int) -> ColumnElement[str]:
+    """Return the text that the full-text index holds for one column of a spec."""
+    return literal_column(spec.source(index, spec.table))
+
+
 def _substring_all(table: Table, spec: SearchableTable, terms: list[SearchTerm], dialect: str) -> ColumnElement[bool]:
     conditions = []
     for term in terms:
         needle = term.text.lower()
         per_column = [
-            (func.instr if dialect == "sqlite" else func.strpos)(func.lower(table.c[column]), needle) > 0
-            for column in spec.columns
+            (func.instr if dialect == "sqlite" else func.strpos)(func.lower(indexed_text(spec, index)), needle) > 0
+            for index in range(len(spec.columns))
         ]
         conditions.append(or_(*per_column))
     return and_(*conditions)

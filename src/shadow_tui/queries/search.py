@@ -10,7 +10,15 @@ from sqlalchemy import Table, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shadow_tui.db.fulltext import SEARCHABLE_TABLES, SearchableTable
-from shadow_tui.queries.conditions import TABLE_BY_NAME, TASKS, _match_sqlite, _substring_all, fts_condition, task_conditions
+from shadow_tui.queries.conditions import (
+    TABLE_BY_NAME,
+    TASKS,
+    _match_sqlite,
+    _substring_all,
+    fts_condition,
+    indexed_text,
+    task_conditions,
+)
 from shadow_tui.queries.filter import TaskFilter
 from shadow_tui.queries.fts import SearchTerm, highlight_offsets, parse_search, pg_tsquery_parts, sqlite_match
 from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
@@ -126,7 +134,10 @@ async def _build_hits(
         return []
     table = TABLE_BY_NAME[spec.table]
     key = table.c[_KEY[spec.table]]
-    columns = [func.substr(table.c[name], 1, SNIPPET_SOURCE_CHARS).label(name) for name in spec.columns]
+    columns = [
+        func.substr(indexed_text(spec, index), 1, SNIPPET_SOURCE_CHARS).label(name)
+        for index, name in enumerate(spec.columns)
+    ]
     statement = (
         select(key.label("key"), table.c.task_id, table.c.created_at, TASKS.c.title, *columns)
         .select_from(table.join(TASKS, TASKS.c.task_id == table.c.task_id))

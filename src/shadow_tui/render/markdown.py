@@ -79,6 +79,16 @@ def _too_deep(tokens: Iterable[Token]) -> bool:
     return any(token.level >= MAX_NESTING_LEVEL for token in tokens)
 
 
+def _has_html(tokens: Iterable[Token]) -> bool:
+    """Return True when the message contains raw HTML, which Rich's Markdown drops."""
+    for token in tokens:
+        if token.type in ("html_block", "html_inline"):
+            return True
+        if token.children and _has_html(token.children):
+            return True
+    return False
+
+
 def _fence_lexer(info: str) -> str:
     """Return the lexer name Rich's CodeBlock would use for a fence info string."""
     return info.partition(" ")[0] or "text"
@@ -183,8 +193,8 @@ def render_message_markdown(content: str, *, code_theme: str = DEFAULT_THEME) ->
     """Render a chat message: Rich `Markdown` when safe, plain `Text` otherwise.
 
     Plain text (with highlighted fences) is returned for large messages
-    (`is_large_message`), table rows wider than `MAX_TABLE_COLUMNS` cells
-    and nesting deeper than `MAX_NESTING_LEVEL`. Blocks while fences are
+    (`is_large_message`), table rows wider than `MAX_TABLE_COLUMNS` cells,
+    nesting deeper than `MAX_NESTING_LEVEL` and raw HTML. Blocks while fences are
     highlighted; call it from a worker thread.
     """
     # Markdown indentation depends on tabs, so they stay. Rich expands
@@ -194,7 +204,9 @@ def render_message_markdown(content: str, *, code_theme: str = DEFAULT_THEME) ->
         return render_message_plain(cleaned, code_theme=code_theme)
 
     markdown = MessageMarkdown(cleaned, code_theme=code_theme)
-    if _too_deep(markdown.parsed):
+    # Rich renders nothing for raw HTML, so such a message is shown as text
+    # to keep every character the agent wrote.
+    if _too_deep(markdown.parsed) or _has_html(markdown.parsed):
         return render_message_plain(cleaned, code_theme=code_theme)
     markdown.highlight_fences()
     return markdown

@@ -80,6 +80,7 @@ def upgrade() -> None:
         sa.Column("exit_code", sa.Integer),
         sa.Column("output", sa.Text, nullable=False),
         sa.Column("duration_seconds", sa.Float),
+        sa.Column("output_search", sa.Text),
     )
     _child(
         "file_edits",
