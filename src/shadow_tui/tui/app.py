@@ -1,0 +1,296 @@
+"""The browser app, its factory, and `run_browser` for the command line.
+
+The database location is passed in (`create_app(db)`); nothing reads it
+at import time. The engine lives as long as the app and is `app.engine`,
+which the panes read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.theme import Theme
+
+from shadow_tui.config import Config, ConfigError, load_config_or_defaults, save_setting
+from shadow_tui.db.access import describe_connection_error
+from shadow_tui.db.engine import DatabaseTarget, create_engine_for, resolve_database
+from shadow_tui.db.schema import check_schema
+from shadow_tui.errors import ShadowTuiError
+from shadow_tui.logging_setup import default_log_path, setup_logging
+from shadow_tui.tui.commands import ShadowCommands
+from shadow_tui.tui.help_sections import help_sections, known_binding_ids
+from shadow_tui.tui.messages import ErrorReported
+from shadow_tui.tui.paths import stylesheet_path
+from shadow_tui.tui.screens.error import ErrorScreen
+from shadow_tui.tui.screens.help import HelpScreen
+from shadow_tui.tui.screens.main import MainScreen
+from shadow_tui.tui.workers import report_error
+
+logger = logging.getLogger(__name__)
+
+DEMO_TASKS = 200
+DEMO_SEED = 0
+
+
+class ShadowTuiApp(App[None]):
+    """Browse and search coding-agent sessions."""
+
+    TITLE = "shadow-tui"
+    CSS_PATH = str(stylesheet_path())
+    COMMANDS = App.COMMANDS | {ShadowCommands}
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("f", "toggle_follow", "Follow", id="app.follow"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
+    ]
+
+    follow: reactive[bool] = reactive(False, init=False)
+    """Follow mode: panes keep the newest row in view when a running task refreshes."""
+
+    def __init__(
+        self,
+        database: str | None,
+        *,
+        query: str | None = None,
+        task_id: str | None = None,
+        config: Config | None = None,
+        config_error: str | None = None,
+        now: datetime | None = None,
+        log_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config or Config()
+        self.config_error = config_error
+        self.database = database or self.config.database
+        self.initial_query = query or ""
+        self.initial_task_id = task_id
+        self.frozen_now = now
+        self.log_path = log_path or default_log_path()
+        self.refresh_interval = self.config.refresh_interval
+        self.engine: AsyncEngine | None = None
+        self.target: DatabaseTarget | None = None
+        self._engine_error: str | None = None
+        self._saved_theme = self.config.theme
+        self._create_engine()
+
+    # Database ---------------------------------------------------------------------
+
+    def _create_engine(self) -> None:
+        """Create the engine without connecting, so panes find `app.engine` from the start."""
+        try:
+            self.target = resolve_database(self.database)
+            self.engine = create_engine_for(self.target, write=False)
+            self._engine_error = None
+        except ShadowTuiError as error:
+            self.engine = None
+            self._engine_error = str(error)
+
+    @work(exclusive=True, group="database", exit_on_error=False)
+    async def open_database(self) -> None:
+        """Check that the database is reachable and current, then start or reload the browser."""
+        if self.engine is None:
+            self._create_engine()
+        if self.engine is None or self.target is None:
+            self._database_failed(self._engine_error or "the database could not be opened")
+            return
+        try:
+            await check_schema(self.engine, self.target.display)
+        except (OperationalError, OSError, TimeoutError) as error:
+            self._database_failed(describe_connection_error(self.target, error))
+            return
+        except ShadowTuiError as error:
+            self._database_failed(str(error))
+            return
+        logger.info("Opened database %s", self.target.display)
+        if isinstance(self.screen, ErrorScreen):
+            self.pop_screen()
+        main = self.main_screen
+        if main is None:
+            return
+        if main.started:
+            main.reload_all()
+        else:
+            main.start()
+
+    def _database_failed(self, message: str) -> None:
+        logger.warning("Database unavailable: %s", message)
+        self.post_message(ErrorReported(message, database=True))
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def clock(self) -> datetime:
+        """Return the current time, or the frozen time given to the app (tests, screenshots)."""
+        return self.frozen_now or datetime.now(timezone.utc)
+
+    # Lifecycle ------------------------------------------------------------------------
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(query=self.initial_query, task_id=self.initial_task_id)
+
+    def on_mount(self) -> None:
+        self._apply_theme()
+        self._apply_keymap()
+        if self.config_error:
+            self.notify(f"{self.config_error}. Using the default settings.", severity="error", timeout=15, markup=False)
+        for warning in self.config.warnings:
+            self.notify(warning, severity="warning", timeout=10, markup=False)
+        self.theme_changed_signal.subscribe(self, self._save_theme)
+        self.open_database()
+
+    async def on_unmount(self) -> None:
+        if self.engine is not None:
+            await self.engine.dispose()
+
+    def _apply_theme(self) -> None:
+        theme = self.config.theme
+        if not theme:
+            return
+        if theme in self.available_themes:
+            self.theme = theme
+        else:
+            names = ", ".join(sorted(self.available_themes))
+            self.notify(
+                f"Unknown theme {theme!r} in the config file; use one of: {names}.",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+
+    def _apply_keymap(self) -> None:
+        keys = dict(self.config.keys)
+        known = known_binding_ids()
+        unknown = sorted(set(keys) - known)
+        for binding_id in unknown:
+            keys.pop(binding_id)
+        if unknown:
+            self.notify(
+                f"Unknown binding ids in the [keys] table of the config file: {', '.join(unknown)}. "
+                "Press ? to see every id.",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        if keys:
+            self.set_keymap(keys)
+
+    def _save_theme(self, theme: Theme) -> None:
+        if theme.name == self._saved_theme:
+            return
+        self._saved_theme = theme.name
+        try:
+            path = save_setting("theme", theme.name)
+        except ConfigError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        logger.info("Theme %s saved to %s", theme.name, path)
+
+    # Errors ------------------------------------------------------------------------------
+
+    def on_error_reported(self, message: ErrorReported) -> None:
+        if not message.database:
+            self.notify(message.message, severity=message.severity, timeout=8, markup=False)  # type: ignore[arg-type]
+            return
+        if isinstance(self.screen, ErrorScreen):
+            self.screen.update_message(message.message)
+            return
+        where = self.target.display if self.target is not None else None
+        self.push_screen(ErrorScreen(message.message, where=where), self._after_error_screen)
+
+    def _after_error_screen(self, choice: str | None) -> None:
+        if choice == "quit":
+            self.exit()
+        else:
+            self.open_database()
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        # Workers on the app itself; widget workers report through `reports_errors`.
+        worker = event.worker
+        if worker.error is not None and event.state.name == "ERROR":
+            report_error(self, worker.error, "Opening the database")
+
+    # Actions ---------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(help_sections()))
+
+    def action_toggle_follow(self) -> None:
+        self.follow = not self.follow
+
+    def watch_follow(self, follow: bool) -> None:
+        main = self.main_screen
+        if main is not None and main.is_mounted:
+            main.summary.set_follow(follow)
+        self.notify("Follow on: running tasks stay scrolled to the newest row." if follow else "Follow off.", timeout=2, markup=False)
+
+
+def create_app(
+    db: str | None,
+    *,
+    query: str | None = None,
+    task_id: str | None = None,
+    config: Config | None = None,
+    now: datetime | None = None,
+) -> ShadowTuiApp:
+    """Build the browser app; the CLI, tests and the screenshot script share this.
+
+    Without `config`, the user's config file is read; an invalid one gives the
+    defaults and a notification when the app starts.
+    """
+    config_error = None
+    if config is None:
+        config, config_error = load_config_or_defaults()
+    return ShadowTuiApp(db, query=query, task_id=task_id, config=config, config_error=config_error, now=now)
+
+
+def demo_database_path() -> Path:
+    """Return the demo database file in the user cache folder."""
+    return platformdirs.user_cache_path("shadow-tui") / "demo.db"
+
+
+def ensure_demo_database(path: Path | None = None) -> Path:
+    """Create the demo database on first use and return its path."""
+    from shadow_tui.demo import write_demo_database
+
+    path = path or demo_database_path()
+    if path.exists() and path.stat().st_size > 0:
+        return path
+    partial = path.with_name(path.name + ".partial")
+    for leftover in (partial, *(partial.with_name(partial.name + suffix) for suffix in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    logger.info("Creating the demo database %s", path)
+    asyncio.run(write_demo_database(str(partial), tasks=DEMO_TASKS, seed=DEMO_SEED))
+    # Written under another name first, so an interrupted run never leaves a half database.
+    partial.replace(path)
+    return path
+
+
+def run_browser(db: str | None, query: str | None = None, task_id: str | None = None, demo: bool = False) -> None:
+    """Open the browser on a database (or the demo database) until the user quits."""
+    if not logging.getLogger().handlers:
+        # Without a handler, warnings would reach stderr and corrupt the screen.
+        setup_logging()
+    if demo:
+        db = str(ensure_demo_database())
+    app = create_app(db, query=query, task_id=task_id)
+    app.run()

@@ -1,0 +1,191 @@
+"""Shared parts of the detail panes: loading a task's rows in a worker, and cell formats."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from rich.text import Text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from textual import work
+
+from shadow_tui.queries.records import TaskRow
+from shadow_tui.render.terminal import sanitize_inline
+from shadow_tui.tui import clipboard
+from shadow_tui.tui.panes.base import TaskPane
+from shadow_tui.tui.widgets.line_view import LineView
+from shadow_tui.tui.workers import report_error
+
+logger = logging.getLogger(__name__)
+
+
+def format_time(moment: datetime | None) -> str:
+    """Return a time in UTC as "2025-09-24 19:22:20", or "-" when unknown."""
+    if moment is None:
+        return "-"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_clock(moment: datetime | None) -> str:
+    """Return the time of day in UTC as "19:22:20", or "--:--:--" when unknown."""
+    if moment is None:
+        return "--:--:--"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%H:%M:%S")
+
+
+def format_size(characters: int) -> str:
+    """Return a length in characters as "812 ch", "4.5k ch" or "12.0M ch"."""
+    if characters < 1000:
+        return f"{characters} ch"
+    if characters < 1_000_000:
+        return f"{characters / 1000:.1f}k ch"
+    return f"{characters / 1_000_000:.1f}M ch"
+
+
+def format_seconds(seconds: float | None) -> str:
+    """Return a command duration as "0.42s", "12.3s" or "4m05s"; empty when unknown."""
+    if seconds is None or seconds < 0:
+        return ""
+    if seconds < 10:
+        return f"{seconds:.2f}s"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    whole = int(seconds)
+    if whole < 3600:
+        return f"{whole // 60}m{whole % 60:02d}s"
+    return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
+
+
+def first_line(value: str | None) -> str:
+    """Return the first non-blank line of a text, safe to print on one line."""
+    for line in (value or "").split("\n"):
+        if line.strip():
+            return sanitize_inline(line).strip()
+    return ""
+
+
+def one_line(value: str | None) -> Text:
+    """Return a one-line field as `Text`: escapes and controls visible, never markup."""
+    return Text(sanitize_inline(value or ""), no_wrap=True, end="")
+
+
+class DetailPane(TaskPane):
+    """A task pane that loads its rows in an exclusive worker.
+
+    Subclasses implement `fetch` (async, reads the database) and `apply`
+    (UI thread, shows the rows). Results for a task that is no longer shown
+    are dropped. A `reveal` that arrives before the rows is kept and run
+    after `apply`.
+    """
+
+    LOAD_ACTION = "Loading the task"
+    """Names the work in error messages, such as "Loading commands"."""
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._task_row: TaskRow | None = None
+        self._engine: AsyncEngine | None = None
+        self._loaded_task_id: str | None = None
+        self._pending_reveal: tuple[str, int, str] | None = None
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine to read from: set on the pane, else the app's `engine`."""
+        if self._engine is not None:
+            return self._engine
+        engine = getattr(self.app, "engine", None)
+        if engine is None:
+            raise RuntimeError(f"{type(self).__name__} needs an engine: set pane.engine or app.engine")
+        return engine
+
+    @engine.setter
+    def engine(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    @property
+    def task_row(self) -> TaskRow | None:
+        """The task shown, or None."""
+        return self._task_row
+
+    @property
+    def follow(self) -> bool:
+        """Whether the app's follow mode is on (keep the newest row in view on refresh)."""
+        return bool(getattr(self.app, "follow", False))
+
+    def show_task(self, task: TaskRow | None) -> None:
+        self._task_row = task
+        self._loaded_task_id = None
+        self._pending_reveal = None
+        if task is None:
+            self.workers.cancel_group(self, "pane-load")
+            self.clear()
+            return
+        self._load(task, keep=False)
+
+    def refresh_task(self) -> None:
+        if self._task_row is not None:
+            self._load(self._task_row, keep=True)
+
+    def reveal(self, item_id: str, line: int = 0, terms: str = "") -> None:
+        if self._task_row is not None and self._loaded_task_id == self._task_row.task_id:
+            self.reveal_item(item_id, line, terms)
+        else:
+            self._pending_reveal = (item_id, line, terms)
+
+    @work(exclusive=True, group="pane-load")
+    async def _load(self, task: TaskRow, keep: bool) -> None:
+        try:
+            data = await self.fetch(task)
+            if self._task_row is None or self._task_row.task_id != task.task_id:
+                logger.debug("Dropping rows of task %s, which is no longer shown", task.task_id)
+                return
+            self.apply(data, keep=keep)
+        except Exception as error:  # noqa: BLE001 - logged with its traceback and shown
+            report_error(self, error, f"{self.LOAD_ACTION} of task {task.task_id}")
+            return
+        self._loaded_task_id = task.task_id
+        if self._pending_reveal is not None:
+            item_id, line, terms = self._pending_reveal
+            self._pending_reveal = None
+            self.reveal_item(item_id, line, terms)
+
+    async def fetch(self, task: TaskRow) -> Any:
+        """Read the task's rows; runs in the worker."""
+        raise NotImplementedError(f"{type(self).__name__} must implement fetch()")
+
+    def apply(self, data: Any, *, keep: bool) -> None:
+        """Show rows that `fetch` returned; `keep` preserves the selection and scroll."""
+        raise NotImplementedError(f"{type(self).__name__} must implement apply()")
+
+    def clear(self) -> None:
+        """Show no task."""
+        raise NotImplementedError(f"{type(self).__name__} must implement clear()")
+
+    def reveal_item(self, item_id: str, line: int, terms: str) -> None:
+        """Scroll to an item of the loaded task; panes without items ignore it."""
+
+    def find_view(self) -> LineView | None:
+        """Return the view that the find bar searches, or None when the pane has nothing to search."""
+        return None
+
+    def find(self, text: str, forward: bool = True) -> bool:
+        view = self.find_view()
+        return view.find(text, forward) if view is not None else False
+
+    def find_next(self) -> bool:
+        view = self.find_view()
+        return view.find_next() if view is not None else False
+
+    def find_previous(self) -> bool:
+        view = self.find_view()
+        return view.find_previous() if view is not None else False
+
+    def copy_text(self, text: str, description: str) -> None:
+        """Copy text with OSC 52 and notify the user, naming the copy by `description`."""
+        clipboard.copy_text(self.app, text)
+        self.notify(f"Copied {description} ({len(text):,} characters).", markup=False)

@@ -1,0 +1,300 @@
+"""The Diffs tab: the files a task edited, and their changes unified or side by side.
+
+Parsing and rendering run in a thread worker, because syntax highlighting
+blocks (see `shadow_tui.render.highlight`). A large diff shows its raw lines
+at once and its coloured rendering when that is ready. A diff that cannot be
+parsed is shown as plain text under a warning.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+
+from shadow_tui.queries.items import load_edits
+from shadow_tui.queries.records import TaskRow
+from shadow_tui.render.diff_parse import DiffFile
+from shadow_tui.render.diff_document import DiffRendering, next_start, previous_start, render_diff
+from shadow_tui.render.diff_split import split_diff_lines
+from shadow_tui.render.visible import display_line
+from shadow_tui.tui.panes.common import DetailPane
+from shadow_tui.tui.panes.diff_entries import DiffEntry, EditedFile, build_entries, entry_line, parse_edits
+from shadow_tui.tui.widgets.line_list import LineList
+from shadow_tui.tui.widgets.line_source import LineSource
+from shadow_tui.tui.widgets.line_view import LineView
+
+logger = logging.getLogger(__name__)
+
+SIDE_BY_SIDE_MIN_WIDTH = 120
+"""Narrower panes leave too little room for two columns of code."""
+RAW_PREVIEW_LINES = 2_000
+"""Diffs with more lines than this show their raw text while they render."""
+
+HEADER = f"{'kind':<8} {'added':>7} {'removed':>7}  file"
+
+
+class DiffsPane(DetailPane):
+    """The task's file edits: a file list above the selected diff."""
+
+    LOAD_ACTION = "Loading file edits"
+
+    DEFAULT_CSS = """
+    DiffsPane { layout: vertical; }
+    DiffsPane > .pane-header { height: 1; color: $text-muted; }
+    DiffsPane > #diff-files { height: 30%; min-height: 3; }
+    DiffsPane > #diff-title { height: 1; background: $boost; padding: 0 1; }
+    DiffsPane > #diff-view { height: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "toggle_side_by_side", "Side by side", id="diffs.side_by_side"),
+        Binding("right_square_bracket", "next_hunk", "Next hunk", key_display="]", id="diffs.next_hunk"),
+        Binding("left_square_bracket", "previous_hunk", "Previous hunk", key_display="[",
+                id="diffs.previous_hunk"),
+        Binding("right_curly_bracket", "next_file", "Next file", key_display="}", id="diffs.next_file"),
+        Binding("left_curly_bracket", "previous_file", "Previous file", key_display="{",
+                id="diffs.previous_file"),
+    ]
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.files: list[EditedFile] = []
+        self.entries: list[DiffEntry] = []
+        self.side_by_side = False
+        self.rendering: DiffRendering | None = None
+        """The rendering shown, or None while the first one for an entry is being made."""
+        self.rendering_pending = False
+        """Whether a rendering is being made; the previous one stays in view meanwhile."""
+        self._generation = 0
+        self._rendered_width = 0
+        self._target: tuple[str, int, str] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(HEADER), classes="pane-header", id="diff-header")
+        yield LineList(empty_text="No file edits.", find_prompt=False, id="diff-files")
+        yield Static(Text(""), id="diff-title")
+        yield LineView(show_line_numbers=False, empty_text="No diff.", find_prompt=False, id="diff-view")
+
+    @property
+    def list_view(self) -> LineList:
+        return self.query_one("#diff-files", LineList)
+
+    @property
+    def diff_view(self) -> LineView:
+        return self.query_one("#diff-view", LineView)
+
+    def find_view(self) -> LineView | None:
+        return self.list_view if self.list_view.has_focus else self.diff_view
+
+    @property
+    def selected_entry(self) -> DiffEntry | None:
+        cursor = self.list_view.cursor
+        if cursor is None or cursor >= len(self.entries):
+            return None
+        return self.entries[cursor]
+
+    # Loading
+
+    async def fetch(self, task: TaskRow) -> list[EditedFile]:
+        edits = await load_edits(self.engine, task.task_id, with_diff=True)
+        return await asyncio.to_thread(parse_edits, edits)
+
+    def apply(self, data: list[EditedFile], *, keep: bool) -> None:
+        previous = self.selected_entry.label if keep and self.selected_entry else None
+        self.files = data
+        self.entries = build_entries(data) if data else []
+        view = self.list_view
+        view.set_source(LineSource.from_texts([entry_line(entry) for entry in self.entries]), keep_position=keep)
+        total = self.entries[0] if self.entries else None
+        header = Text(HEADER)
+        if total is not None:
+            header.append(f"   {len(self.entries) - 1:,} files", style="italic")
+        self.query_one("#diff-header", Static).update(header)
+        if not self.entries:
+            self._show_entry(None)
+            return
+        index = next((i for i, entry in enumerate(self.entries) if entry.label == previous), 0)
+        view.move_cursor(index, notify=False)
+        self._show_entry(self.entries[index], keep=keep)
+
+    def clear(self) -> None:
+        self.files = []
+        self.entries = []
+        self.list_view.set_source(LineSource.empty())
+        self._show_entry(None)
+
+    def on_line_list_highlighted(self, event: LineList.Highlighted) -> None:
+        if event.line_list is self.list_view:
+            event.stop()
+            self._show_entry(self.selected_entry)
+
+    def on_line_list_selected(self, event: LineList.Selected) -> None:
+        if event.line_list is self.list_view:
+            event.stop()
+            self.diff_view.focus()
+
+    # Rendering
+
+    def _entry_files(self, entry: DiffEntry) -> list[EditedFile]:
+        return [self.files[index] for index in entry.indices]
+
+    def _show_entry(self, entry: DiffEntry | None, *, keep: bool = False) -> None:
+        """Render an entry's files; `keep` leaves the current lines in view until the new ones arrive."""
+        self._generation += 1
+        title = self.query_one("#diff-title", Static)
+        self.rendering_pending = entry is not None
+        if entry is None:
+            self.rendering = None
+            title.update(Text(""))
+            self.diff_view.set_source(LineSource.empty())
+            return
+        title.update(self._title(entry))
+        files = self._entry_files(entry)
+        if not keep:
+            self.rendering = None
+            raw_lines = [line for edited in files for line in split_diff_lines(edited.file.raw)]
+            if len(raw_lines) > RAW_PREVIEW_LINES:
+                self.diff_view.set_source(LineSource.from_strings([display_line(line) for line in raw_lines]))
+            else:
+                self.diff_view.empty_text = "Rendering…"
+                self.diff_view.set_source(LineSource.empty())
+        width = self._render_width()
+        self._rendered_width = width
+        self._render_in_thread(self._generation, [edited.file for edited in files], self.side_by_side, width, keep)
+
+    def _title(self, entry: DiffEntry) -> Text:
+        title = entry_line(entry)
+        mode = "side by side" if self.side_by_side else "unified"
+        title.append(f"  [{mode}]", style="italic bright_black")
+        return title
+
+    def _render_width(self) -> int:
+        # The vertical scrollbar is counted as present, so padded lines never
+        # need a horizontal scrollbar once the diff fills the view.
+        view = self.diff_view
+        width = view.size.width or self.size.width or 80
+        return max(20, width - view.styles.scrollbar_size_vertical)
+
+    @work(thread=True, exclusive=True, group="diff-render")
+    def _render_in_thread(self, generation: int, files: Sequence[DiffFile], side_by_side: bool, width: int, keep: bool) -> None:
+        try:
+            rendering = render_diff(list(files), side_by_side=side_by_side, width=width, highlight=True)
+        except Exception as error:  # noqa: BLE001 - a diff that breaks the renderer is shown as text
+            paths = ", ".join(diff_file.path for diff_file in files[:3])
+            logger.warning("Rendering the diff of %s failed; showing it as text", paths, exc_info=True)
+            rendering = _raw_rendering(files, f"This diff could not be rendered ({error!r}). Showing the raw text.")
+        # Measuring the widest line reads every line, so it runs here, off the UI thread.
+        source = LineSource.from_texts(rendering.lines)
+        self.app.call_from_thread(self._show_rendering, generation, rendering, source, keep)
+
+    def _show_rendering(self, generation: int, rendering: DiffRendering, source: LineSource, keep: bool) -> None:
+        if generation != self._generation:
+            return
+        self.rendering = rendering
+        self.rendering_pending = False
+        self.diff_view.empty_text = "No changes."
+        has_preview = self.diff_view.line_count > 0
+        self.diff_view.set_source(source, keep_position=keep or has_preview)
+        self._go_to_target()
+
+    def on_resize(self) -> None:
+        if self.side_by_side and self.size.width < SIDE_BY_SIDE_MIN_WIDTH:
+            self.side_by_side = False
+            self.notify(
+                f"Side-by-side view is off: the pane is {self.size.width} columns wide and it needs "
+                f"{SIDE_BY_SIDE_MIN_WIDTH}.",
+                markup=False,
+            )
+            self._show_entry(self.selected_entry, keep=True)
+        elif self.entries and self.rendering is not None and self._render_width() != self._rendered_width:
+            self._show_entry(self.selected_entry, keep=True)
+
+    # Reveal and keys
+
+    def reveal_item(self, item_id: str, line: int, terms: str) -> None:
+        index = next((i for i, edited in enumerate(self.files) if edited.edit_id == item_id), None)
+        if index is None:
+            self.notify(f"File edit {item_id} is not in this task.", severity="warning", markup=False)
+            return
+        entry_index = next(
+            (position for position, entry in enumerate(self.entries) if entry.kind is not None and index in entry.indices),
+            0,
+        )
+        self._target = (item_id, line, terms)
+        if self.list_view.cursor == entry_index and self.rendering is not None:
+            self._go_to_target()
+        else:
+            self.list_view.move_cursor(entry_index, notify=False)
+            self._show_entry(self.entries[entry_index])
+
+    def _go_to_target(self) -> None:
+        entry = self.selected_entry
+        if self._target is None or self.rendering is None or entry is None:
+            return
+        item_id, _line, terms = self._target
+        self._target = None
+        starts = self.rendering.file_starts
+        position = next(
+            (number for number, index in enumerate(entry.indices) if self.files[index].edit_id == item_id),
+            None,
+        )
+        view = self.diff_view
+        start = starts[position] if position is not None and position < len(starts) else 0
+        view.scroll_to_line(start, center=False)
+        if terms:
+            view.search_term = terms
+            view.find(terms)
+
+    def action_toggle_side_by_side(self) -> None:
+        if not self.side_by_side and self.size.width < SIDE_BY_SIDE_MIN_WIDTH:
+            self.notify(
+                f"Side-by-side view needs at least {SIDE_BY_SIDE_MIN_WIDTH} columns and this pane has "
+                f"{self.size.width}. Widen the terminal or maximise the pane.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.side_by_side = not self.side_by_side
+        self._show_entry(self.selected_entry, keep=True)
+
+    def _current_line(self) -> int:
+        view = self.diff_view
+        return view.marked_line if view.marked_line is not None else view.top_line
+
+    def _jump(self, starts: Sequence[int] | None, forward: bool, item_name: str) -> None:
+        if not starts:
+            self.notify(f"No {item_name}s in this view.", markup=False)
+            return
+        current = self._current_line()
+        target = next_start(starts, current) if forward else previous_start(starts, current)
+        if target is None:
+            self.notify(f"No {'next' if forward else 'previous'} {item_name}.", markup=False)
+            return
+        self.diff_view.scroll_to_line(target, center=False)
+
+    def action_next_hunk(self) -> None:
+        self._jump(self.rendering.hunk_starts if self.rendering else None, True, "hunk")
+
+    def action_previous_hunk(self) -> None:
+        self._jump(self.rendering.hunk_starts if self.rendering else None, False, "hunk")
+
+    def action_next_file(self) -> None:
+        self._jump(self.rendering.file_starts if self.rendering else None, True, "file")
+
+    def action_previous_file(self) -> None:
+        self._jump(self.rendering.file_starts if self.rendering else None, False, "file")
+
+
+def _raw_rendering(files: Sequence[DiffFile], warning: str) -> DiffRendering:
+    lines = [Text(f"⚠ {warning}", style="bold yellow")]
+    for diff_file in files:
+        lines.extend(Text(display_line(line)) for line in split_diff_lines(diff_file.raw))
+    return DiffRendering(lines=lines, file_starts=[], hunk_starts=[])

@@ -1,0 +1,270 @@
+"""The browser screen: query bar, summary, task list and the detail area.
+
+Terminals 120 columns or wider show the list and the detail side by side.
+Narrower ones show the list, and Enter opens the detail full screen (Esc
+goes back).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from shadow_tui.queries.records import SearchHit, TaskRow
+from shadow_tui.queries.tasks import distinct_values, fetch_task, resolve_task_id
+from shadow_tui.tui.clipboard import copy_text
+from shadow_tui.tui.screens.search import SearchScreen
+from shadow_tui.tui.messages import FilterApplied, ListReloaded, TaskChosen, TaskHighlighted
+from shadow_tui.tui.widgets.detail import TABS, DetailView
+from shadow_tui.tui.widgets.query_bar import QueryBar, clear_statuses, toggle_status
+from shadow_tui.tui.widgets.summary import Summary
+from shadow_tui.tui.widgets.task_list import LIVE_STATUSES, TaskList
+from shadow_tui.tui.workers import reports_errors
+
+logger = logging.getLogger(__name__)
+
+# The detail follows the list cursor after it rests this long (wide layout).
+HIGHLIGHT_DELAY_SECONDS = 0.12
+WIDE_COLUMNS = 120
+
+
+class MainScreen(Screen[None]):
+    """The list of tasks and the open task."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_COLUMNS, "-wide")]
+    AUTO_FOCUS = "#task-list"
+
+    BINDINGS = [
+        Binding("s,ctrl+f", "search", "Search", id="main.search"),
+        Binding("x", "toggle_status('error')", "Errors", id="main.status_error"),
+        Binding("R", "toggle_status('running')", "Running", id="main.status_running"),
+        Binding("c", "toggle_status('completed')", "Completed", show=False, id="main.status_completed"),
+        Binding("p", "toggle_status('pending')", "Pending", show=False, id="main.status_pending"),
+        Binding("A", "all_statuses", "All statuses", show=False, id="main.status_all"),
+        Binding("r", "refresh", "Refresh", show=False, id="main.refresh"),
+        Binding("y", "copy_task_id", "Copy id", show=False, id="main.copy_id"),
+        Binding("ctrl+l", "focus_filter", "Filter", show=False, id="main.filter"),
+        Binding("escape", "back", "Back", show=False, id="main.back"),
+        *(
+            Binding(str(number), f"show_tab('{key}')", f"{label} tab", show=False, id=f"main.tab_{key}")
+            for number, (key, label, _pane) in enumerate(TABS, start=1)
+        ),
+    ]
+
+    def __init__(self, *, query: str = "", task_id: str | None = None) -> None:
+        super().__init__()
+        self._initial_query = query
+        self._initial_task_id = task_id
+        self._highlight_timer: Timer | None = None
+        self._refresh_timer: Timer | None = None
+        self.started = False
+        self._mounted = False
+        self._start_requested = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="browser"):
+            with Vertical(id="list-area"):
+                yield QueryBar(self._initial_query, id="query-bar")
+                yield Summary(id="summary")
+                yield TaskList(id="task-list")
+            yield DetailView(id="detail")
+        yield Footer()
+
+    # Parts -------------------------------------------------------------------
+
+    @property
+    def task_list(self) -> TaskList:
+        return self.query_one(TaskList)
+
+    @property
+    def detail(self) -> DetailView:
+        return self.query_one(DetailView)
+
+    @property
+    def query_bar(self) -> QueryBar:
+        return self.query_one(QueryBar)
+
+    @property
+    def summary(self) -> Summary:
+        return self.query_one(Summary)
+
+    @property
+    def is_wide(self) -> bool:
+        return self.has_class("-wide")
+
+    def on_mount(self) -> None:
+        self.task_list.loading = True
+        self.task_list.focus()
+        self._mounted = True
+        if self._start_requested:
+            self.start()
+
+    # Start and refresh ---------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the data once the database is open: the list, completions and the --task task."""
+        if not self._mounted:
+            # The database can open before the screen has composed its widgets.
+            self._start_requested = True
+            return
+        first_start = not self.started
+        self.started = True
+        if not self.query_bar.apply():
+            # An invalid --query: show its error and every task.
+            self.task_list.set_filter(self.task_list.task_filter)
+            self.summary.show_filter(self.task_list.task_filter)
+        self._load_completions()
+        if first_start and self._initial_task_id:
+            self._open_initial_task(self._initial_task_id)
+        interval = getattr(self.app, "refresh_interval", 0)
+        if first_start and interval > 0:
+            self._refresh_timer = self.set_interval(interval, self._live_refresh)
+
+    def reload_all(self) -> None:
+        """Fetch the list, the summary and the open task again, keeping the selection (r, and after a retry)."""
+        self.task_list.refresh_visible(force=True)
+        self.summary.refresh_counts()
+        if self.detail.task_row is not None:
+            self.detail.refresh_running()
+
+    @work(exclusive=True, group="completions", exit_on_error=False)
+    @reports_errors("Loading completions")
+    async def _load_completions(self) -> None:
+        engine = self.app.engine  # type: ignore[attr-defined]
+        for field in ("repo", "model", "branch", "user"):
+            values = await distinct_values(engine, field)  # type: ignore[arg-type]
+            self.query_bar.suggester.set_values(field, values)
+
+    @work(exclusive=True, group="initial-task", exit_on_error=False)
+    @reports_errors("Opening the task")
+    async def _open_initial_task(self, prefix: str) -> None:
+        engine = self.app.engine  # type: ignore[attr-defined]
+        task = await fetch_task(engine, await resolve_task_id(engine, prefix))
+        self.open_task(task)
+
+    def _live_refresh(self) -> None:
+        if self.app.screen is not self or not self.task_list.loaded:
+            # Behind another screen, or still loading: a reload now would cancel the first load.
+            return
+        self.task_list.refresh_visible()
+        self.summary.refresh_counts()
+        task = self.detail.task_row
+        if task is not None and task.status in LIVE_STATUSES:
+            self._refresh_open_task(task.task_id)
+
+    @work(exclusive=True, group="open-task-refresh", exit_on_error=False)
+    @reports_errors("Refreshing the task")
+    async def _refresh_open_task(self, task_id: str) -> None:
+        task = await fetch_task(self.app.engine, task_id)  # type: ignore[attr-defined]
+        self.detail.update_task(task)
+        self.detail.refresh_running()
+
+    # Messages ---------------------------------------------------------------------
+
+    def on_filter_applied(self, message: FilterApplied) -> None:
+        self.summary.set_loading(True)
+        self.summary.show_filter(message.task_filter)
+        self.task_list.set_filter(message.task_filter)
+
+    def on_list_reloaded(self, message: ListReloaded) -> None:
+        self.summary.set_loading(False)
+
+    def on_task_highlighted(self, message: TaskHighlighted) -> None:
+        if self._highlight_timer is not None:
+            self._highlight_timer.stop()
+            self._highlight_timer = None
+        task = message.task
+        if task is None:
+            if self.is_wide:
+                self.detail.show_task(None)
+            return
+        if self.detail.task_row is not None and task.task_id == self.detail.task_row.task_id:
+            self.detail.update_task(task)
+            return
+        if self.is_wide:
+            self._highlight_timer = self.set_timer(HIGHLIGHT_DELAY_SECONDS, lambda: self.detail.show_task(task))
+
+    def on_task_chosen(self, message: TaskChosen) -> None:
+        self.open_task(message.task)
+
+    def open_task(self, task: TaskRow) -> None:
+        """Show a task in the detail and move the focus there (full screen when narrow)."""
+        if self._highlight_timer is not None:
+            self._highlight_timer.stop()
+            self._highlight_timer = None
+        self.task_list.select_task_id(task.task_id)
+        self.detail.show_task(task)
+        self.add_class("-detail-open")
+        self.call_after_refresh(self.detail.focus_active_pane)
+
+    def open_hit(self, hit: SearchHit, terms: str) -> None:
+        """Open a search hit's task on the tab that shows the hit, and reveal it."""
+        self._open_hit(hit, terms)
+
+    @work(exclusive=True, group="open-hit", exit_on_error=False)
+    @reports_errors("Opening the search result")
+    async def _open_hit(self, hit: SearchHit, terms: str) -> None:
+        task = await fetch_task(self.app.engine, hit.task_id)  # type: ignore[attr-defined]
+        self.open_task(task)
+        self.detail.open_item(hit.kind, hit.item_id, hit.line, terms)
+
+    # Actions ------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        def chosen(result: tuple[SearchHit, str] | None) -> None:
+            if result is not None:
+                self.open_hit(*result)
+
+        self.app.push_screen(SearchScreen(task_filter=self.task_list.task_filter), chosen)
+
+    def action_show_tab(self, key: str) -> None:
+        """Switch the detail tab; in the narrow layout, open the selected task there first."""
+        if not self.is_wide and not self.has_class("-detail-open"):
+            task = self.task_list.selected_task
+            if task is None:
+                return
+            # Switch first, so only the chosen tab loads the task.
+            self.detail.select_tab(key)
+            self.open_task(task)
+            return
+        self.detail.action_show_tab(key)
+
+    def action_toggle_status(self, status: str) -> None:
+        self.query_bar.set_query(toggle_status(self.query_bar.value, status))
+
+    def action_all_statuses(self) -> None:
+        self.query_bar.set_query(clear_statuses(self.query_bar.value))
+
+    def action_refresh(self) -> None:
+        self.reload_all()
+        self.notify("Refreshing.", timeout=1.5, markup=False)
+
+    def action_copy_task_id(self) -> None:
+        focused = self.focused
+        in_detail = focused is not None and self.detail in focused.ancestors_with_self
+        task = self.detail.task_row if in_detail else self.task_list.selected_task
+        if task is None:
+            self.notify("No task selected to copy.", severity="warning", markup=False)
+            return
+        copy_text(self.app, task.task_id)
+        self.notify(f"Copied task id {task.task_id}.", markup=False)
+
+    def action_focus_filter(self) -> None:
+        self.remove_class("-detail-open")
+        self.query_bar.input.focus()
+
+    def action_back(self) -> None:
+        focused = self.focused
+        in_detail = focused is not None and self.detail in focused.ancestors_with_self
+        if self.has_class("-detail-open") and (in_detail or not self.is_wide):
+            self.remove_class("-detail-open")
+            self.task_list.focus()
+        elif in_detail:
+            self.task_list.focus()

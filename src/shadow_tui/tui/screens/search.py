@@ -1,0 +1,226 @@
+"""Global search: full-text results as you type, Enter opens the hit in its task."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from shadow_tui.queries.filter import TaskFilter
+from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
+from shadow_tui.queries.search import search
+from shadow_tui.render.terminal import sanitize_inline
+from shadow_tui.tui.widgets.task_columns import format_relative
+from shadow_tui.tui.workers import reports_errors
+
+logger = logging.getLogger(__name__)
+
+# Typing pauses this long before a search starts.
+SEARCH_DELAY_SECONDS = 0.15
+RESULT_LIMIT = 100
+KIND_STYLES = {"message": "cyan", "command": "yellow", "output": "green", "diff": "magenta"}
+
+
+def hit_text(hit: SearchHit, now: datetime) -> Text:
+    """Render a hit as two lines: kind, task and time, then the snippet with its matches marked."""
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    text.append(f"{hit.kind:<7}", style=f"bold {KIND_STYLES.get(hit.kind, '')}".strip())
+    text.append(" ")
+    text.append(hit.task_id[:8], style="dim")
+    text.append(" ")
+    text.append(f"{format_relative(hit.created_at, now):>8}", style="dim")
+    if hit.task_title:
+        text.append("  ")
+        text.append(sanitize_inline(hit.task_title), style="italic")
+    text.append("\n  ")
+    text.append_text(snippet_text(hit))
+    return text
+
+
+def snippet_text(hit: SearchHit) -> Text:
+    """Return the snippet as text with each match span highlighted.
+
+    The snippet is one line already. Control characters are made visible,
+    which keeps every character in place, so the offsets still apply.
+    """
+    safe = sanitize_inline(hit.snippet)
+    if len(safe) != len(hit.snippet):
+        # Escape sequences were removed, so the offsets no longer line up; show the text unmarked.
+        return Text(safe, no_wrap=True, overflow="ellipsis", end="")
+    snippet = Text(safe, no_wrap=True, overflow="ellipsis", end="")
+    for start, end in hit.offsets:
+        if 0 <= start < end <= len(safe):
+            snippet.stylize("bold reverse", start, end)
+    return snippet
+
+
+class SearchInput(Input):
+    """The search text; up and down move through the results."""
+
+    BINDINGS = [
+        Binding("down", "screen.move(1)", "Next result", show=False, id="search.next"),
+        Binding("up", "screen.move(-1)", "Previous result", show=False, id="search.previous"),
+    ]
+
+
+class SearchScreen(Screen[tuple[SearchHit, str] | None]):
+    """Searches messages, commands, outputs and diffs of every task."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="search.close"),
+        Binding("ctrl+o", "next_kind", "Kind", id="search.kind"),
+        Binding("ctrl+t", "toggle_scope", "Within filter", id="search.scope"),
+    ]
+
+    DEFAULT_CSS = """
+    SearchScreen { background: $surface; }
+    SearchScreen > Vertical { height: 1fr; }
+    SearchScreen .search-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    SearchScreen SearchInput, SearchScreen SearchInput:focus { border: none; height: 1; padding: 0 1; background: $boost; }
+    SearchScreen .search-status { height: 1; padding: 0 1; color: $text-muted; }
+    SearchScreen OptionList { height: 1fr; border: none; padding: 0; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
+    def __init__(self, *, task_filter: TaskFilter | None = None, query: str = "") -> None:
+        super().__init__()
+        self.list_filter = task_filter if task_filter is not None and not task_filter.is_empty() else None
+        self.within_filter = False
+        self.kind: SearchKind | None = None
+        self._initial = query
+        self._timer: Timer | None = None
+        self._generation = 0
+        self.hits: list[SearchHit] = []
+        self.searched = ""
+        """The text of the results on screen."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._title(), classes="search-title", id="search-title")
+            yield SearchInput(value=self._initial, placeholder="words, \"a phrase\", prefix*", id="search-input")
+            yield Static(Text("Type to search messages, commands, outputs and diffs."), classes="search-status", id="search-status")
+            yield OptionList(id="search-results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(SearchInput).focus()
+        if self._initial:
+            self._schedule()
+
+    def _title(self) -> Text:
+        kinds = self.kind or "messages, commands, outputs and diffs"
+        scope = "tasks matching the list filter" if self.within_filter else "all tasks"
+        return Text(f"Search {kinds} in {scope}")
+
+    def _set_status(self, message: str) -> None:
+        self.query_one("#search-status", Static).update(Text(message))
+
+    # Searching ---------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._generation += 1
+        self._timer = self.set_timer(SEARCH_DELAY_SECONDS, self._start_search)
+
+    def _start_search(self) -> None:
+        self._timer = None
+        query = self.query_one(SearchInput).value
+        if not query.strip():
+            self._show([], query)
+            self._set_status("Type to search messages, commands, outputs and diffs.")
+            return
+        self._set_status("Searching…")
+        kinds = (self.kind,) if self.kind else SEARCH_KINDS
+        scope = self.list_filter if self.within_filter else None
+        self._run_search(self._generation, query, kinds, scope)
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    @reports_errors("Searching")
+    async def _run_search(
+        self, generation: int, query: str, kinds: tuple[SearchKind, ...], scope: TaskFilter | None
+    ) -> None:
+        hits = await search(self.app.engine, query, kinds=kinds, task_filter=scope, limit=RESULT_LIMIT)  # type: ignore[attr-defined]
+        if generation != self._generation:
+            logger.debug("Dropping stale results for %r", query)
+            return
+        self._show(hits, query)
+        if hits:
+            more = f" (the best {RESULT_LIMIT})" if len(hits) >= RESULT_LIMIT else ""
+            self._set_status(f"{len(hits)} results{more}. Enter opens, ↑↓ move, Esc closes.")
+        else:
+            self._set_status(f"No match for {query!r}.")
+
+    def _show(self, hits: list[SearchHit], query: str) -> None:
+        self.hits = hits
+        self.searched = query
+        clock = getattr(self.app, "clock", None)
+        now = clock() if callable(clock) else datetime.now(timezone.utc)
+        results = self.query_one(OptionList)
+        results.set_options(Option(hit_text(hit, now)) for hit in hits)
+        if hits:
+            results.highlighted = 0
+
+    # Keys ------------------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        results = self.query_one(OptionList)
+        if not self.hits:
+            return
+        current = results.highlighted if results.highlighted is not None else -step
+        results.highlighted = max(0, min(len(self.hits) - 1, current + step))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._timer is not None:
+            # Enter before the delay ran out: search now.
+            self._timer.stop()
+            self._start_search()
+            return
+        self._choose(self.query_one(OptionList).highlighted)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._choose(event.option_index)
+
+    def _choose(self, index: int | None) -> None:
+        if index is None or not 0 <= index < len(self.hits):
+            return
+        self.dismiss((self.hits[index], self.searched))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_next_kind(self) -> None:
+        order: list[SearchKind | None] = [None, *SEARCH_KINDS]
+        self.kind = order[(order.index(self.kind) + 1) % len(order)]
+        self.query_one("#search-title", Static).update(self._title())
+        self._schedule()
+
+    def action_toggle_scope(self) -> None:
+        if self.list_filter is None:
+            self.notify("The list has no filter to search within.", markup=False)
+            return
+        self.within_filter = not self.within_filter
+        self.query_one("#search-title", Static).update(self._title())
+        self._schedule()
+
+    def on_key(self, event: events.Key) -> None:
+        # Printable keys typed while the results have focus go to the search text.
+        search_input = self.query_one(SearchInput)
+        if event.is_printable and not search_input.has_focus and event.character:
+            search_input.focus()
+            search_input.insert_text_at_cursor(event.character)
+            event.stop()

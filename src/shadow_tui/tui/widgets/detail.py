@@ -1,0 +1,249 @@
+"""The detail area: a header line, six tabs of task panes, and the find bar.
+
+Only the active tab loads the task, and another tab loads it when it is
+activated. Moving through the list so reads one pane's rows at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Static, TabbedContent, TabPane
+
+from shadow_tui.queries.records import TaskRow
+from shadow_tui.render.terminal import sanitize_inline
+from shadow_tui.tui.messages import FindClosed, FindRequested
+from shadow_tui.tui.panes.artifacts import ArtifactsPane
+from shadow_tui.tui.panes.base import Findable, OpenItem, TaskPane
+from shadow_tui.tui.panes.chat import ChatPane
+from shadow_tui.tui.panes.commands import CommandsPane
+from shadow_tui.tui.panes.diffs import DiffsPane
+from shadow_tui.tui.panes.info import InfoPane
+from shadow_tui.tui.panes.timeline import TimelinePane
+from shadow_tui.tui.widgets.find_bar import FindBar
+from shadow_tui.tui.widgets.summary import OTHER_STATUS_STYLE, STATUS_STYLES
+from shadow_tui.tui.widgets.task_columns import format_absolute, format_duration, short_repo, task_label
+
+logger = logging.getLogger(__name__)
+
+# Tab id, label and pane class, in the order of the 1-6 keys.
+TABS: tuple[tuple[str, str, type[TaskPane]], ...] = (
+    ("timeline", "Timeline", TimelinePane),
+    ("chat", "Chat", ChatPane),
+    ("commands", "Commands", CommandsPane),
+    ("diffs", "Diffs", DiffsPane),
+    ("artifacts", "Artifacts", ArtifactsPane),
+    ("info", "Info", InfoPane),
+)
+# The tab that shows each kind of item (search hits and Timeline rows).
+TAB_FOR_KIND = {
+    "message": "chat",
+    "command": "commands",
+    "output": "commands",
+    "edit": "diffs",
+    "diff": "diffs",
+}
+
+
+def task_header(task: TaskRow | None) -> Content:
+    """Render the one-line header above the tabs."""
+    if task is None:
+        return Content.styled("No task selected: choose one in the list.", "$text-muted")
+    parts: list[str | tuple[str, str]] = [
+        (sanitize_inline(task.status), STATUS_STYLES.get(task.status, OTHER_STATUS_STYLE)),
+        "  ",
+        (task.task_id[:8], "$text-muted"),
+        "  ",
+        (task_label(task), "bold"),
+    ]
+    where = short_repo(task.repo_url)
+    if task.branch:
+        where = f"{where}@{task.branch}" if where else task.branch
+    if where:
+        parts += ["  ", (sanitize_inline(where), "italic")]
+    if task.duration_seconds is not None:
+        parts += ["  ", (format_duration(task.duration_seconds), "$text-muted")]
+    if task.created_at is not None:
+        parts += ["  ", (f"{format_absolute(task.created_at)} UTC", "$text-muted")]
+    return Content.assemble(*parts)
+
+
+class DetailView(Vertical):
+    """The open task's panes."""
+
+    BINDINGS = [
+        Binding("slash", "find", "Find", id="detail.find"),
+        Binding("n", "find_next", "Next match", show=False, id="detail.find_next"),
+        Binding("N", "find_previous", "Previous match", show=False, id="detail.find_previous"),
+    ]
+
+    DEFAULT_CSS = """
+    DetailView { height: 1fr; }
+    DetailView > .detail-header { height: 1; padding: 0 1; background: $panel; text-wrap: nowrap; text-overflow: ellipsis; }
+    DetailView > TabbedContent { height: 1fr; }
+    DetailView > TabbedContent > ContentSwitcher { height: 1fr; }
+    DetailView TabPane { padding: 0; height: 1fr; }
+    DetailView TabPane > TaskPane { height: 1fr; width: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.task_row: TaskRow | None = None
+        self._shown: dict[str, str | None] = {key: None for key, _label, _pane in TABS}
+        """Task id that each pane was last given."""
+        self._refreshed: dict[str, int] = {key: 0 for key, _label, _pane in TABS}
+        self._refresh_count = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(task_header(None), classes="detail-header", id="detail-header")
+        with TabbedContent(initial="timeline", id="detail-tabs"):
+            for key, label, pane_class in TABS:
+                with TabPane(label, id=key):
+                    yield pane_class(id=f"pane-{key}")
+        yield FindBar(id="find-bar")
+
+    # Panes ------------------------------------------------------------------
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active or "timeline"
+
+    def pane(self, key: str) -> TaskPane:
+        return self.query_one(f"#pane-{key}", TaskPane)
+
+    @property
+    def active_pane(self) -> TaskPane:
+        return self.pane(self.active_tab)
+
+    def show_task(self, task: TaskRow | None) -> None:
+        """Show a task (None clears); the active pane loads it now, the others when activated."""
+        same = task is not None and self.task_row is not None and task.task_id == self.task_row.task_id
+        self.task_row = task
+        self.query_one("#detail-header", Static).update(task_header(task))
+        if same:
+            return
+        self._ensure_shown(self.active_tab)
+
+    def update_task(self, task: TaskRow) -> None:
+        """Take newer data of the shown task (status, counts) without reloading the panes."""
+        if self.task_row is not None and task.task_id == self.task_row.task_id:
+            self.task_row = task
+            self.query_one("#detail-header", Static).update(task_header(task))
+
+    def _ensure_shown(self, key: str) -> None:
+        task_id = self.task_row.task_id if self.task_row is not None else None
+        if self._shown[key] == task_id and self._refreshed[key] == self._refresh_count:
+            return
+        pane = self.pane(key)
+        if self._shown[key] != task_id:
+            self._shown[key] = task_id
+            self._refreshed[key] = self._refresh_count
+            pane.show_task(self.task_row)
+        else:
+            self._refreshed[key] = self._refresh_count
+            pane.refresh_task()
+
+    def refresh_running(self) -> None:
+        """Reload the active pane keeping its scroll; other panes reload when activated."""
+        if self.task_row is None:
+            return
+        self._refresh_count += 1
+        self._ensure_shown(self.active_tab)
+
+    def open_item(self, kind: str, item_id: str, line: int = 0, terms: str = "") -> None:
+        """Switch to the tab that shows an item and ask its pane to reveal it."""
+        key = TAB_FOR_KIND.get(kind)
+        if key is None:
+            logger.warning("No tab shows items of kind %r; item %s not revealed", kind, item_id)
+            return
+        self.action_show_tab(key)
+        self.pane(key).reveal(item_id, line, terms)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.tabbed_content.id != "detail-tabs":
+            return
+        key = event.pane.id or "timeline"
+        if key in self._shown:
+            self._ensure_shown(key)
+
+    def on_open_item(self, message: OpenItem) -> None:
+        message.stop()
+        self.open_item(message.kind, message.item_id, message.line)
+
+    # Keys --------------------------------------------------------------------
+
+    def select_tab(self, key: str) -> None:
+        """Make a tab active; its pane loads the task when it is activated.
+
+        When the focus was in the old tab it moves to the new one. Left on a
+        hidden widget, Textual would move it to a neighbour in the old tab,
+        and TabbedContent would switch back to the tab holding the focus.
+        """
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == key:
+            return
+        focused = self.screen.focused
+        focus_inside = focused is not None and self in focused.ancestors
+        tabs.active = key
+        if focus_inside:
+            self.focus_active_pane()
+
+    def action_show_tab(self, key: str) -> None:
+        self.select_tab(key)
+        self._ensure_shown(key)
+
+    def focus_active_pane(self) -> None:
+        """Focus the first focusable widget of the active pane."""
+        pane = self.active_pane
+        target: Widget | None = pane if pane.focusable else None
+        if target is None:
+            target = next((widget for widget in pane.query("*") if widget.focusable), None)
+        if target is not None:
+            target.focus()
+
+    def action_find(self) -> None:
+        if not isinstance(self.active_pane, Findable):
+            self.notify("This tab has no text to find in.", severity="warning", markup=False)
+            return
+        self.query_one(FindBar).open()
+
+    def _find(self, direction: str) -> None:
+        bar = self.query_one(FindBar)
+        pane = self.active_pane
+        if not bar.text:
+            self.notify("No search yet: press / to find text in this tab.", markup=False)
+            return
+        if not isinstance(pane, Findable):
+            return
+        if direction == "first":
+            found = pane.find(bar.text)
+        elif direction == "next":
+            found = pane.find_next()
+        else:
+            found = pane.find_previous()
+        bar.set_found(found)
+        if not found and not bar.is_open:
+            self.notify(f"No match for {bar.text!r} in this tab.", severity="warning", markup=False)
+
+    def action_find_next(self) -> None:
+        self._find("next")
+
+    def action_find_previous(self) -> None:
+        self._find("previous")
+
+    def on_find_requested(self, message: FindRequested) -> None:
+        message.stop()
+        if message.text:
+            self._find(message.direction)
+        else:
+            self.query_one(FindBar).set_found(None)
+
+    def on_find_closed(self, message: FindClosed) -> None:
+        message.stop()
+        self.query_one(FindBar).close()
+        self.focus_active_pane()

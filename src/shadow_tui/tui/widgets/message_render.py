@@ -1,0 +1,114 @@
+"""Message bodies as strips for `MessageList`: quick placeholders and Markdown renderings.
+
+A placeholder folds the message's plain text at the body width, which costs
+little and has exactly the height that `estimate_height` returns. The
+Markdown rendering replaces it when a worker thread has made it.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from shadow_tui.render.markdown import render_message_markdown
+from shadow_tui.render.visible import display_block
+from shadow_tui.tui.widgets.line_source import match_spans
+
+
+# Above this many characters a message's height is estimated from its
+# length and line count instead of line by line.
+_QUICK_ESTIMATE_CHARS = 200_000
+
+
+def estimate_height(content: str, width: int) -> int:
+    """Return the number of rows of `content` folded at `width` cells (at least 1).
+
+    The count is exact for the placeholder, whose rows are cut every
+    `width` characters, and an estimate for the Markdown rendering.
+    """
+    width = max(1, width)
+    if len(content) > _QUICK_ESTIMATE_CHARS:
+        return max(1, len(content) // width + content.count("\n") + 1)
+    rows = 0
+    for line in content.split("\n"):
+        rows += max(1, -(-len(line) // width))
+    return rows
+
+
+def placeholder_strips(content: str, width: int) -> list[Strip]:
+    """Fold the message's text at `width` characters, controls made visible."""
+    width = max(1, width)
+    if len(content) > _QUICK_ESTIMATE_CHARS:
+        # The rows must match estimate_height, so the whole text folds without splitting lines.
+        text = display_block(content).replace("\t", " ")
+        pieces = [text[start : start + width] for start in range(0, max(len(text), 1), width)]
+        rows = estimate_height(content, width)
+        pieces = (pieces + [""] * rows)[:rows]
+    else:
+        pieces = []
+        for line in content.split("\n"):
+            shown = display_block(line)
+            # Tab expansion changes the length, so fold the original length's worth of rows.
+            count = max(1, -(-len(line) // width))
+            chunks = [shown[start : start + width] for start in range(0, len(shown), width)] or [""]
+            pieces.extend((chunks + [""] * count)[:count])
+    return [Strip([Segment(piece)]) for piece in pieces]
+
+
+def render_body(content: str, width: int) -> list[Strip]:
+    """Render a message as Markdown at `width` cells; blocks while code fences are highlighted.
+
+    Call it from a worker thread. Trailing blank rows are removed.
+    """
+    console = Console(
+        width=width,
+        file=io.StringIO(),
+        color_system="truecolor",
+        force_terminal=True,
+        legacy_windows=False,
+        highlight=False,
+    )
+    renderable = render_message_markdown(content)
+    options = console.options.update_width(width)
+    lines = console.render_lines(renderable, options, pad=False)
+    strips = [Strip(line) for line in lines]
+    while strips and not strips[-1].text.strip():
+        strips.pop()
+    return strips or [Strip([])]
+
+
+def highlight_strip(strip: Strip, term: str, style: Style) -> Strip:
+    """Lay `style` over every case-insensitive occurrence of `term` in the strip's text."""
+    spans = match_spans(strip.text, term)
+    if not spans:
+        return strip
+    segments: list[Segment] = []
+    position = 0
+    span_index = 0
+    for segment in strip:
+        text = segment.text
+        end = position + len(text)
+        cuts = {position, end}
+        for start, stop in spans[span_index:]:
+            if start >= end:
+                break
+            cuts.update(value for value in (start, stop) if position < value < end)
+        ordered = sorted(cuts)
+        for first, last in zip(ordered, ordered[1:], strict=False):
+            piece = text[first - position : last - position]
+            inside = any(start <= first and last <= stop for start, stop in spans)
+            if not inside:
+                piece_style = segment.style
+            elif segment.style is None:
+                piece_style = style
+            else:
+                piece_style = segment.style + style
+            segments.append(Segment(piece, piece_style, segment.control))
+        while span_index < len(spans) and spans[span_index][1] <= end:
+            span_index += 1
+        position = end
+    return Strip(segments, strip.cell_length)

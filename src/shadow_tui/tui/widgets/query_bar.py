@@ -1,0 +1,195 @@
+"""The query bar: the filter as typed, with completion and a line for syntax errors.
+
+Enter applies the filter. An invalid filter shows the parser's message
+under the bar, and the list keeps showing the last valid result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.suggester import Suggester
+from textual.widgets import Input, Static
+
+from shadow_tui.errors import QuerySyntaxError
+from shadow_tui.queries.filter import FIELDS, parse_filter
+from shadow_tui.tui.messages import FilterApplied
+from shadow_tui.tui.widgets.task_columns import STATUS_NAMES, short_repo
+
+_STATUS_TOKEN = re.compile(r"(?<!\S)status:(?:\"[^\"]*\"|'[^']*'|\S*)", re.IGNORECASE)
+
+
+def _quoted(value: str) -> str:
+    return f'"{value}"' if re.search(r"\s", value) else value
+
+
+def complete_query(value: str, known: dict[str, list[str]]) -> str | None:
+    """Return `value` with its last word completed: a field name, or a known value of a field."""
+    if not value or value[-1].isspace():
+        return None
+    split_at = max(value.rfind(" "), value.rfind("\t")) + 1
+    head, token = value[:split_at], value[split_at:]
+    name, separator, typed = token.partition(":")
+    if not separator:
+        lowered = name.lower()
+        for field in FIELDS:
+            if field.startswith(lowered) and field != lowered:
+                return f"{head}{field}:"
+        return None
+    candidates = known.get(name.lower(), [])
+    done, comma, part = typed.rpartition(",")
+    wanted = part.lstrip("\"'").lower()
+    for candidate in candidates:
+        if candidate.lower().startswith(wanted) and len(candidate) > len(wanted):
+            return f"{head}{name}:{done}{comma}{_quoted(candidate)}"
+    return None
+
+
+def toggle_status(query: str, status: str) -> str:
+    """Return the query with `status` added to or removed from its `status:` part.
+
+    The rest of the query stays as typed. The status part moves to the front.
+    """
+    try:
+        current = list(parse_filter(query).statuses)
+    except QuerySyntaxError:
+        current = []
+        for token in _STATUS_TOKEN.findall(query):
+            current += [item.strip("\"' ").lower() for item in token.partition(":")[2].split(",")]
+        current = [item for item in current if item]
+    if status in current:
+        current = [item for item in current if item != status]
+    else:
+        current.append(status)
+    rest = _STATUS_TOKEN.sub("", query)
+    rest = " ".join(rest.split())
+    if not current:
+        return rest
+    part = "status:" + ",".join(dict.fromkeys(current))
+    return f"{part} {rest}".strip()
+
+
+def clear_statuses(query: str) -> str:
+    """Return the query without its `status:` part."""
+    return " ".join(_STATUS_TOKEN.sub("", query).split())
+
+
+class QuerySuggester(Suggester):
+    """Completes field names, statuses, and known repos, models, branches and users."""
+
+    def __init__(self) -> None:
+        # Case is handled here, so completions keep the stored spelling.
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.known: dict[str, list[str]] = {"status": list(STATUS_NAMES)}
+
+    def set_values(self, field: str, values: Iterable[str]) -> None:
+        """Set the known values of a field; repos are offered as owner/name."""
+        items = list(values)
+        if field == "repo":
+            items = list(dict.fromkeys(short_repo(item) for item in items if item))
+        self.known[field] = items
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return complete_query(value, self.known)
+
+
+class QueryInput(Input):
+    """The filter input; Tab takes the completion shown in grey."""
+
+    BINDINGS = [
+        Binding("tab", "complete", "Complete", show=False, id="query.complete"),
+        Binding("escape", "leave", "Back to list", show=False, id="query.leave"),
+    ]
+
+    def action_complete(self) -> None:
+        if self._suggestion and self._suggestion != self.value:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
+
+    def action_leave(self) -> None:
+        self.screen.focus_next()
+
+
+class QueryBar(Vertical):
+    """The filter input and its error line."""
+
+    DEFAULT_CSS = """
+    QueryBar { height: auto; }
+    QueryBar > Horizontal { height: 1; }
+    QueryBar .query-label { width: auto; padding: 0 1; color: $text-accent; text-style: bold; }
+    QueryBar QueryInput { border: none; height: 1; padding: 0; background: $surface; width: 1fr; }
+    QueryBar QueryInput:focus { border: none; background: $boost; }
+    QueryBar .query-error { color: $text-error; padding: 0 1; height: auto; display: none; }
+    QueryBar.-invalid .query-error { display: block; }
+    """
+
+    def __init__(self, query: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.suggester = QuerySuggester()
+        self._initial = query
+        self.applied_query = ""
+        """The last query that parsed and was applied."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Static("filter", classes="query-label")
+            yield QueryInput(
+                value=self._initial,
+                placeholder="status:error repo:NAME since:7d words…  (Enter applies, Tab completes)",
+                suggester=self.suggester,
+                id="query-input",
+            )
+        yield Static("", classes="query-error", id="query-error")
+
+    @property
+    def input(self) -> QueryInput:
+        return self.query_one(QueryInput)
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    def set_query(self, query: str, *, apply: bool = True) -> None:
+        """Replace the text, and apply it unless `apply` is False."""
+        self.input.value = query
+        self.input.cursor_position = len(query)
+        if apply:
+            self.apply()
+
+    def apply(self) -> bool:
+        """Parse the text; post FilterApplied when valid, else show the error and return False."""
+        query = self.input.value.strip()
+        clock = getattr(self.app, "clock", None)
+        try:
+            task_filter = parse_filter(query, now=clock() if callable(clock) else None)
+        except QuerySyntaxError as error:
+            self.show_error(str(error))
+            return False
+        self.show_error(None)
+        self.applied_query = query
+        self.post_message(FilterApplied(query, task_filter))
+        return True
+
+    def show_error(self, message: str | None) -> None:
+        error_line = self.query_one("#query-error", Static)
+        error_line.update(Text(message or ""))
+        self.set_class(message is not None, "-invalid")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.apply():
+            self.screen.focus_next()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.has_class("-invalid"):
+            self.show_error(None)
+
+
+__all__ = ["QueryBar", "QuerySuggester", "clear_statuses", "complete_query", "toggle_status"]

@@ -1,0 +1,114 @@
+"""Pages of the task list, fetched on demand and kept in a small LRU cache.
+
+The list never loads every task: it stores the total from `count_tasks` and
+fetches the page under the viewport. A page that follows a cached page is
+fetched by keyset, which is fast at any depth. A jump, such as to the end,
+is fetched by offset.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shadow_tui.queries.filter import TaskFilter
+from shadow_tui.queries.records import TaskCursor, TaskRow
+from shadow_tui.queries.tasks import fetch_task_page
+
+PAGE_SIZE = 100
+# At most this many pages stay in memory (PAGE_SIZE rows each).
+MAX_CACHED_PAGES = 40
+
+
+class PageCache:
+    """Fetched pages by page number, least recently used dropped first."""
+
+    def __init__(self, page_size: int = PAGE_SIZE, max_pages: int = MAX_CACHED_PAGES) -> None:
+        self.page_size = page_size
+        self.max_pages = max_pages
+        self._pages: OrderedDict[int, list[TaskRow]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def page_of(self, index: int) -> int:
+        return index // self.page_size
+
+    def has_page(self, page: int) -> bool:
+        return page in self._pages
+
+    def row(self, index: int) -> TaskRow | None:
+        """Return the row at a list index, or None when its page is not loaded."""
+        page = self.page_of(index)
+        rows = self._pages.get(page)
+        if rows is None:
+            return None
+        self._pages.move_to_end(page)
+        offset = index - page * self.page_size
+        return rows[offset] if offset < len(rows) else None
+
+    def put(self, page: int, rows: list[TaskRow]) -> None:
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        while len(self._pages) > self.max_pages:
+            self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        self._pages.clear()
+
+    def missing(self, first_index: int, last_index: int, total: int) -> list[int]:
+        """Return the pages not loaded that cover list indexes first..last (inclusive)."""
+        if total <= 0:
+            return []
+        first = self.page_of(max(0, first_index))
+        last = self.page_of(min(total - 1, max(0, last_index)))
+        return [page for page in range(first, last + 1) if page not in self._pages]
+
+    def keyset_cursor(self, page: int) -> TaskCursor | None:
+        """Return where `page` starts when the page before it is loaded and full."""
+        previous = self._pages.get(page - 1)
+        if not previous or len(previous) < self.page_size:
+            return None
+        last = previous[-1]
+        if last.created_at is None:
+            return None
+        return TaskCursor(last.created_at, last.task_id)
+
+    def find(self, task_id: str) -> int | None:
+        """Return the list index of a loaded task, or None."""
+        for page, rows in self._pages.items():
+            for offset, row in enumerate(rows):
+                if row.task_id == task_id:
+                    return page * self.page_size + offset
+        return None
+
+
+async def fetch_page(
+    engine: AsyncEngine,
+    task_filter: TaskFilter,
+    page: int,
+    cache: PageCache,
+    *,
+    total: int,
+    by_offset: bool = False,
+) -> list[TaskRow]:
+    """Fetch one page, by keyset after the cached page before it, else by offset.
+
+    A page in the older half is read in reverse order, with the offset
+    counted from the end. A database skips offset rows one by one, so the
+    last page of 50,000 tasks then costs little more than the first. A page
+    in the middle still pays for skipping half of the rows.
+    """
+    cursor = None if by_offset else cache.keyset_cursor(page)
+    if cursor is not None:
+        result = await fetch_task_page(engine, task_filter, limit=cache.page_size, after=cursor)
+        return result.rows
+    start = page * cache.page_size
+    if start > total // 2 and start < total:
+        count = min(cache.page_size, total - start)
+        from_end = total - start - count
+        result = await fetch_task_page(engine, task_filter, limit=count, offset=from_end, sort="oldest")
+        return list(reversed(result.rows))
+    result = await fetch_task_page(engine, task_filter, limit=cache.page_size, offset=start)
+    return result.rows

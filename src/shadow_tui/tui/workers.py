@@ -1,0 +1,97 @@
+"""One place that turns worker errors into a visible message and a logged traceback.
+
+Wrap every async worker body with `reports_errors("what it does")`, under
+`@work(...)`. An error then reaches the person as one plain line (and, for
+database failures, the error screen with retry), and its traceback goes
+to the log file, never the screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from textual.dom import DOMNode
+
+from shadow_tui.errors import DatabaseError, NotFoundError, QuerySyntaxError, ShadowTuiError
+from shadow_tui.tui.messages import ErrorReported
+
+logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Errors that mean the database itself failed: missing, unreadable, wrong
+# schema, or a server connection that went away.
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (
+    DatabaseError,
+    OperationalError,
+    DBAPIError,
+    OSError,
+    TimeoutError,
+)
+
+
+def describe_error(error: BaseException, action: str, log_path: str | None = None) -> tuple[str, bool]:
+    """Return the plain-words message for an error, and whether the database failed."""
+    if isinstance(error, ShadowTuiError):
+        return f"{action} failed: {error}", isinstance(error, DatabaseError)
+    if isinstance(error, DBAPIError):
+        original = error.orig if error.orig is not None else error
+        detail = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
+        return (
+            f"{action} failed: the database connection failed ({detail}). "
+            "Check that the database is reachable, then press r to retry",
+            True,
+        )
+    if isinstance(error, DATABASE_ERRORS):
+        detail = str(error) or type(error).__name__
+        return f"{action} failed: {detail}. Press r to retry", True
+    where = f" in {log_path}" if log_path else " in the log file"
+    return (
+        f"{action} failed with an unexpected {type(error).__name__}: {error}. "
+        f"The traceback is{where}",
+        False,
+    )
+
+
+def report_error(node: DOMNode, error: BaseException, action: str) -> None:
+    """Log an error with its traceback and ask the app to show it."""
+    log_path = getattr(node.app, "log_path", None)
+    message, database = describe_error(error, action, str(log_path) if log_path else None)
+    if isinstance(error, NotFoundError | QuerySyntaxError):
+        logger.info("%s: %s", action, error)
+        severity = "warning"
+    elif isinstance(error, ShadowTuiError):
+        logger.warning("%s: %s", action, error)
+        severity = "error"
+    else:
+        logger.error("%s failed", action, exc_info=error)
+        severity = "error"
+    node.app.post_message(ErrorReported(message, database=database, severity=severity))
+
+
+def reports_errors(action: str) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R | None]]]:
+    """Decorate an async worker method so an error is reported, not raised.
+
+    `action` names the work in the message, such as "Loading tasks". The
+    method returns None when it failed. Cancellation still propagates, so
+    exclusive workers stop as Textual expects.
+    """
+
+    def decorate(function: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R | None]]:
+        @wraps(function)
+        async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | None:
+            node: Any = args[0]
+            try:
+                return await function(*args, **kwargs)
+            except Exception as error:  # noqa: BLE001 - every error is logged and shown
+                report_error(node, error, action)
+                return None
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,192 @@
+"""The global search screen: results as you type, and Enter opening the hit in its tab."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+
+from factories import NOW, make_session, write_sessions
+from shadow_tui.config import Config
+from shadow_tui.queries.records import SearchHit
+from shadow_tui.tui.app import ShadowTuiApp, create_app
+from shadow_tui.tui.screens.main import MainScreen
+from shadow_tui.tui.screens.search import SearchScreen, hit_text, snippet_text
+
+
+@pytest.fixture
+def search_db(tmp_path: Path) -> str:
+    path = str(tmp_path / "search.db")
+    sessions = [
+        make_session(1, message="please fix the zebra parser at 10:06:02: [/Users/x/proj]"),
+        make_session(2, output="FAILED test_walrus - AssertionError", status="error"),
+        make_session(3, diff="@@ -1 +1 @@\n-old\n+new narwhal code\n"),
+        make_session(4, message="another zebra sighting [/"),
+    ]
+    asyncio.run(write_sessions(path, sessions))
+    return path
+
+
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await pilot.pause(0.05)
+
+
+def run(db: str, body: Callable[[ShadowTuiApp, Pilot[None]], Awaitable[None]], query: str | None = None) -> None:
+    app = create_app(db, config=Config(refresh_interval=0), now=NOW, query=query)
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await wait_for(pilot, lambda: app.main_screen is not None and app.main_screen.task_list.loaded)
+            await body(app, pilot)
+
+    asyncio.run(main())
+
+
+async def open_search(app: ShadowTuiApp, pilot: Pilot[None], text: str) -> SearchScreen:
+    await pilot.press("s")
+    await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+    screen = app.screen
+    assert isinstance(screen, SearchScreen)
+    await pilot.press(*text)
+    await wait_for(pilot, lambda: screen.searched == text)
+    return screen
+
+
+def hit(snippet: str, offsets: list[tuple[int, int]], title: str | None = None) -> SearchHit:
+    return SearchHit(
+        kind="message", task_id="abcdef123456", item_id="m1", created_at=NOW,
+        snippet=snippet, offsets=offsets, task_title=title,
+    )
+
+
+def test_snippet_marks_offsets() -> None:
+    text = snippet_text(hit("fix the zebra now", [(8, 13)]))
+    marked = [text.plain[span.start : span.end] for span in text.spans]
+    assert text.plain == "fix the zebra now"
+    assert marked == ["zebra"]
+
+
+def test_snippet_with_escape_sequence_plain() -> None:
+    text = snippet_text(hit("red \x1b[31mzebra\x1b[0m", [(9, 14)]))
+    assert "\x1b" not in text.plain
+    assert "zebra" in text.plain
+
+
+@pytest.mark.parametrize("title", ["10:06:02: [/Users/x/proj]", "[type=x, v={'a[0]'}]", "[/"])
+def test_hit_text_hostile_title(title: str) -> None:
+    console = Console(width=200, record=True)
+    console.print(hit_text(hit(f"zebra {title}", [(0, 5)], title=title), NOW))
+    output = console.export_text()
+    assert output.count(title) == 2
+    assert "abcdef12" in output
+
+
+def test_results_as_you_type(search_db: str) -> None:
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        screen = await open_search(app, pilot, "zebra")
+        assert {found.task_id for found in screen.hits} == {"task0001", "task0004"}
+        assert all(found.kind == "message" for found in screen.hits)
+
+    run(search_db, body)
+
+
+def test_no_match_message(search_db: str) -> None:
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        screen = await open_search(app, pilot, "okapi")
+        assert screen.hits == []
+        assert "No match for 'okapi'" in str(screen.query_one("#search-status").render())
+
+    run(search_db, body)
+
+
+@pytest.mark.parametrize(
+    ("text", "tab", "item"),
+    [("zebra parser", "chat", "task0001-m1"), ("walrus", "commands", "task0002-c1"), ("narwhal", "diffs", "task0003-e1")],
+)
+def test_enter_reveals_in_tab(search_db: str, text: str, tab: str, item: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        main = app.main_screen
+        assert main is not None
+        pane_class = type(main.detail.pane(tab))
+        revealed: list[tuple[str, int, str]] = []
+        monkeypatch.setattr(pane_class, "reveal", lambda self, item_id, line=0, terms="": revealed.append((item_id, line, terms)))
+        screen = await open_search(app, pilot, text)
+        first = screen.hits[0]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(revealed))
+        assert isinstance(app.screen, MainScreen)
+        assert main.detail.active_tab == tab
+        assert main.detail.task_row is not None
+        assert main.detail.task_row.task_id == item.split("-")[0]
+        assert first.item_id == item
+        assert revealed == [(item, first.line, text)]
+
+    run(search_db, body)
+
+
+def test_down_moves_highlight(search_db: str) -> None:
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        screen = await open_search(app, pilot, "zebra")
+        results = screen.query_one("#search-results")
+        await pilot.press("down")
+        assert results.highlighted == 1  # type: ignore[attr-defined]
+        await pilot.press("down")
+        assert results.highlighted == 1  # type: ignore[attr-defined]
+
+    run(search_db, body)
+
+
+def test_stale_results_dropped(search_db: str) -> None:
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        screen = await open_search(app, pilot, "zebra")
+        current = list(screen.hits)
+        worker = screen._run_search(screen._generation - 1, "walrus", ("output",), None)
+        await worker.wait()
+        assert screen.hits == current
+        assert screen.searched == "zebra"
+
+    run(search_db, body)
+
+
+def test_escape_closes_search(search_db: str) -> None:
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        await open_search(app, pilot, "zebra")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert app.main_screen is not None
+        assert app.main_screen.focused is app.main_screen.task_list
+        assert not app.main_screen.has_class("-detail-open")
+
+    run(search_db, body)
+
+
+def test_kind_key_limits_kinds(search_db: str) -> None:
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        screen = await open_search(app, pilot, "pytest")
+        assert {found.kind for found in screen.hits} == {"command"}
+        await pilot.press("ctrl+o")
+        assert screen.kind == "message"
+        await wait_for(pilot, lambda: screen.hits == [])
+        assert "Search message in all tasks" in str(screen.query_one("#search-title").render())
+
+    run(search_db, body)
+
+
+def test_scope_key_uses_list_filter(search_db: str) -> None:
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        screen = await open_search(app, pilot, "pytest")
+        assert len({found.task_id for found in screen.hits}) == 4
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: len({found.task_id for found in screen.hits}) == 1)
+        assert screen.hits[0].task_id == "task0002"
+
+    run(search_db, body, query="status:error")
