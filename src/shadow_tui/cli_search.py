@@ -1,0 +1,144 @@
+"""`shadow-tui search QUERY`: full-text search from the shell, one line per hit, like grep.
+
+Exit status: 0 when something matched, 1 when nothing did, 2 on errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from shadow_tui.cli_common import db_option, run_async
+from shadow_tui.db.access import open_reader
+from shadow_tui.queries.filter import parse_filter
+from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
+from shadow_tui.queries.search import search
+from shadow_tui.render.terminal import sanitize_inline
+
+# Exit status when nothing matched, as grep uses.
+EXIT_NO_MATCH = 1
+MATCH_STYLE = "bold reverse"
+KIND_STYLES = {"message": "cyan", "command": "green", "output": "yellow", "diff": "magenta"}
+SHORT_ID_LENGTH = 12
+
+
+def parse_kinds(value: str | None) -> tuple[SearchKind, ...]:
+    """Parse `--kind message,output` into kinds; an unknown kind raises click.BadParameter."""
+    if not value:
+        return SEARCH_KINDS
+    kinds: list[SearchKind] = []
+    for item in value.split(","):
+        name = item.strip().lower()
+        if not name:
+            continue
+        if name not in SEARCH_KINDS:
+            raise click.BadParameter(f"invalid kind {name!r}: use one or more of {', '.join(SEARCH_KINDS)}, "
+                                     "separated by commas", param_hint="--kind")
+        if name not in kinds:
+            kinds.append(name)  # type: ignore[arg-type]
+    return tuple(kinds) or SEARCH_KINDS
+
+
+def snippet_text(hit: SearchHit, *, highlight: bool) -> Text:
+    """Return the hit's snippet as a Rich Text, its matches styled when `highlight` is on.
+
+    The snippet is sanitized piece by piece between match offsets, so the
+    offsets stay right even where sanitizing changes the text's length.
+    """
+    text = Text()
+    position = 0
+    for start, end in sorted(hit.offsets):
+        if start < position or end <= start:
+            continue
+        text.append(sanitize_inline(hit.snippet[position:start]))
+        text.append(sanitize_inline(hit.snippet[start:end]), style=MATCH_STYLE if highlight else None)
+        position = end
+    text.append(sanitize_inline(hit.snippet[position:]))
+    return text
+
+
+def hit_line(hit: SearchHit, *, highlight: bool) -> Text:
+    """Return one output line: short task id, kind, time, snippet."""
+    when = hit.created_at.strftime("%Y-%m-%d %H:%M") if hit.created_at else "-"
+    line = Text()
+    line.append(hit.task_id[:SHORT_ID_LENGTH], style="bold" if highlight else None)
+    line.append("  ")
+    line.append(f"{hit.kind:<7}", style=KIND_STYLES.get(hit.kind) if highlight else None)
+    line.append("  ")
+    line.append(when, style="dim" if highlight else None)
+    line.append("  ")
+    line.append_text(snippet_text(hit, highlight=highlight))
+    return line
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    """Return the JSON object of one hit; the snippet is raw text as stored, offsets index it."""
+    return {
+        "task_id": hit.task_id,
+        "task_title": hit.task_title,
+        "kind": hit.kind,
+        "item_id": hit.item_id,
+        "created_at": hit.created_at.isoformat() if hit.created_at else None,
+        "line": hit.line,
+        "snippet": hit.snippet,
+        "offsets": [list(span) for span in hit.offsets],
+    }
+
+
+def _print_lines(hits: list[SearchHit], color: str) -> None:
+    is_tty = sys.stdout.isatty()
+    highlight = color == "always" or (color == "auto" and is_tty)
+    # On a pipe, "--color always" cannot detect the terminal, so it uses the 16 standard colors.
+    color_system = None
+    if highlight:
+        color_system = "auto" if is_tty else "standard"
+    console = Console(
+        force_terminal=highlight, color_system=color_system, highlight=False,
+        markup=False, emoji=False, soft_wrap=True, width=None if is_tty else 400,
+    )
+    for hit in hits:
+        line = hit_line(hit, highlight=highlight)
+        line.no_wrap = True
+        line.overflow = "ellipsis" if is_tty else "ignore"
+        console.print(line, soft_wrap=not is_tty)
+
+
+@click.command("search")
+@click.argument("query")
+@db_option
+@click.option("--kind", "kinds", default=None, metavar="KINDS",
+              help=f"Search only these kinds, comma-separated: {', '.join(SEARCH_KINDS)}. Default: all.")
+@click.option("--query", "-q", "filter_query", default="",
+              help="Only tasks matching this filter, e.g. 'status:error repo:api since:7d'.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="table prints one line per hit; json prints a list of hit objects.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Maximum number of hits.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Highlight matches: auto does it when standard output is a terminal.")
+@run_async
+async def search_command(
+    query: str, db: str | None, kinds: str | None, filter_query: str, output_format: str, limit: int,
+    color: str,
+) -> None:
+    """Search messages, commands, outputs and diffs of all tasks, best hits first.
+
+    Words must all occur; "a phrase" in quotes matches the words in order,
+    and a trailing * matches a prefix (build*). Exit status 1 means nothing
+    matched, as with grep.
+    """
+    selected_kinds = parse_kinds(kinds)
+    task_filter = parse_filter(filter_query)
+    async with open_reader(db) as (_target, engine):
+        hits = await search(engine, query, kinds=selected_kinds, task_filter=task_filter, limit=limit)
+    if output_format == "json":
+        click.echo(json.dumps([hit_json(hit) for hit in hits], indent=2))
+    else:
+        _print_lines(hits, color)
+    if not hits:
+        sys.exit(EXIT_NO_MATCH)

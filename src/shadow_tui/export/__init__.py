@@ -1,0 +1,1 @@
+"""Exports of one task as text, ANSI, Markdown, HTML or JSON (core: never imports Textual)."""
