@@ -12,6 +12,10 @@ CORE_MODULES = [
     "shadow_tui.db.writer", "shadow_tui.queries.tasks", "shadow_tui.queries.items",
     "shadow_tui.queries.search", "shadow_tui.recorder", "shadow_tui.ingest", "shadow_tui.cli",
     "shadow_tui.cli_tasks", "shadow_tui.cli_db", "shadow_tui.importers.runner", "shadow_tui.cli_import",
+    "shadow_tui.cli_show", "shadow_tui.cli_search", "shadow_tui.cli_stats", "shadow_tui.cli_serve",
+    "shadow_tui.export.document", "shadow_tui.export.fields", "shadow_tui.export.rich_parts",
+    "shadow_tui.export.text", "shadow_tui.export.markdown", "shadow_tui.export.html",
+    "shadow_tui.export.json_dump", "shadow_tui.redact", "shadow_tui.queries.stats",
 ]
 
 
@@ -22,7 +26,11 @@ def test_core_module_without_textual(module: str) -> None:
     assert result.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("command", [["tasks", "--help"], ["schema"], ["ingest", "--help"]])
+@pytest.mark.parametrize(
+    "command",
+    [["tasks", "--help"], ["schema"], ["ingest", "--help"], ["show", "--help"], ["search", "--help"],
+     ["stats", "--help"]],
+)
 def test_command_without_textual(command: list[str]) -> None:
     code = (
         "import sys\nfrom shadow_tui.cli import main\n"

@@ -94,7 +94,7 @@ def test_fence_highlighted_before_render() -> None:
 
 def test_fence_colours_reach_output() -> None:
     output = to_ansi(render_message_markdown("```python\nimport os\n```\n"))
-    assert "\x1b[38;2;" in output
+    assert "\x1b[38;" in output
 
 
 def test_scala_fence_returns_plain() -> None:

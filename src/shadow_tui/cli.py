@@ -26,6 +26,10 @@ LAZY_COMMANDS = {
     "ingest": "shadow_tui.cli_db:ingest_command",
     "demo": "shadow_tui.cli_demo:demo_command",
     "import": "shadow_tui.cli_import:import_command",
+    "show": "shadow_tui.cli_show:show_command",
+    "search": "shadow_tui.cli_search:search_command",
+    "stats": "shadow_tui.cli_stats:stats_command",
+    "serve": "shadow_tui.cli_serve:serve_command",
 }
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any, TypeVar
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from shadow_tui.errors import ShadowTuiError
 
@@ -29,6 +31,17 @@ db_option = click.option(
 )
 
 
+# Characters that json.dumps(ensure_ascii=False) writes raw although a
+# terminal may act on them: DEL, the C1 controls (U+009B is a one-byte CSI)
+# and the line and paragraph separators. C0 controls are always escaped.
+_JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def escape_json_controls(text: str) -> str:
+    """Replace the control characters that JSON text may hold raw with \\u escapes, which decode to the same data."""
+    return _JSON_RAW_CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def fail(message: str) -> None:
     """Print `error: message` to standard error and exit with EXIT_ERROR."""
     click.echo(f"error: {message}", err=True)
@@ -45,6 +58,13 @@ def run_async(function: Callable[..., Awaitable[T]]) -> Callable[..., T]:
         except ShadowTuiError as error:
             logger.info("Command failed: %s", error)
             fail(str(error))
+        except SQLAlchemyError as error:
+            # open_reader and open_writer turn driver errors into DatabaseError.
+            # This catches one raised outside them, without printing a traceback.
+            logger.exception("Command failed with a database error")
+            original = getattr(error, "orig", None) or error
+            detail = str(original).splitlines()[0] if str(original) else type(original).__name__
+            fail(f"database error: {detail}. The log file has the details")
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)

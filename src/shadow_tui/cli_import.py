@@ -11,8 +11,10 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from shadow_tui.cli_common import escape_json_controls
 from shadow_tui.errors import ShadowTuiError
 from shadow_tui.importers import AUTO, FORMATS, ImportSummary, import_sources
+from shadow_tui.render.terminal import sanitize_inline
 
 # Warnings printed after the table. --json lists them all.
 MAX_WARNINGS_SHOWN = 50
@@ -67,7 +69,7 @@ def import_command(db: str | None, fmt: str, as_json: bool, sources: tuple[str, 
             bar.__exit__(None, None, None)
 
     if as_json:
-        click.echo(summary.to_json())
+        click.echo(escape_json_controls(summary.to_json()))
     else:
         print_summary(summary)
     if summary.failed:
@@ -77,9 +79,11 @@ def import_command(db: str | None, fmt: str, as_json: bool, sources: tuple[str, 
 def print_summary(summary: ImportSummary, console: Console | None = None) -> None:
     """Print the counts as a table, then the failures and warnings."""
     console = console or Console(highlight=False, soft_wrap=True)
+    # Paths and reasons can quote file names and file content, so escape
+    # sequences in them are shown as markers instead of reaching the terminal.
     for place in summary.default_places:
-        console.print(f"{'searched' if place.exists else 'not found'}: {place.path}", markup=False)
-    console.print(f"database: {summary.database}", markup=False)
+        console.print(f"{'searched' if place.exists else 'not found'}: {sanitize_inline(place.path)}", markup=False)
+    console.print(f"database: {sanitize_inline(summary.database)}", markup=False)
 
     sessions = Table(box=box.SIMPLE, show_header=True)
     sessions.add_column("sessions")
@@ -101,9 +105,9 @@ def print_summary(summary: ImportSummary, console: Console | None = None) -> Non
         noun = "file" if count == 1 else "files"
         console.print(f"skipped {count} {noun} (--json lists them with the reason)", markup=False)
     for failure in summary.failures:
-        console.print(f"failed: {failure}", markup=False)
+        console.print(f"failed: {sanitize_inline(str(failure))}", markup=False)
     for problem in summary.warnings[:MAX_WARNINGS_SHOWN]:
-        console.print(f"warning: {problem}", markup=False)
+        console.print(f"warning: {sanitize_inline(str(problem))}", markup=False)
     hidden = len(summary.warnings) - MAX_WARNINGS_SHOWN
     if hidden > 0:
         console.print(f"... and {hidden} more warnings (use --json to list all)", markup=False)

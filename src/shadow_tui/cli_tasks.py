@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from shadow_tui.cli_common import db_option, run_async
+from shadow_tui.cli_common import db_option, escape_json_controls, run_async
 from shadow_tui.db.access import open_reader
 from shadow_tui.queries.filter import parse_date, parse_filter
 from shadow_tui.queries.records import TaskRow
@@ -87,13 +87,19 @@ async def tasks_command(
 
 def _print(rows: list[TaskRow], output_format: str) -> None:
     if output_format == "json":
-        click.echo(json.dumps([task_json(row) for row in rows], indent=2, ensure_ascii=False))
+        click.echo(escape_json_controls(json.dumps([task_json(row) for row in rows], indent=2, ensure_ascii=False)))
         return
     if output_format == "csv":
+        # CSV has no escapes, so fields are written as stored, except on a
+        # terminal, where escape sequences in them would act on the terminal.
+        on_terminal = sys.stdout.isatty()
         writer = csv.DictWriter(sys.stdout, fieldnames=[*JSON_FIELDS, "duration_seconds"], extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow(task_json(row))
+            data = task_json(row)
+            if on_terminal:
+                data = {key: sanitize_inline(value) if isinstance(value, str) else value for key, value in data.items()}
+            writer.writerow(data)
         return
     _print_table(rows)
 
@@ -109,33 +115,68 @@ def short_repo(url: str | None) -> str:
     return path if path.count("/") == 1 else text
 
 
+_TABLE_COLUMNS = ("id", "status", "created", "repo", "branch", "model", "msgs", "cmds", "fail", "edits", "title")
+_NUMERIC_COLUMNS = frozenset({"msgs", "cmds", "fail", "edits"})
+# Widest cell of each column but the title, in terminal cells. The title gets the rest of the line.
+_MAX_WIDTHS = {"id": 12, "status": 24, "created": 16, "repo": 40, "branch": 30, "model": 30}
+_SHRINKABLE_COLUMNS = ("status", "repo", "branch", "model")
+_MIN_TITLE_WIDTH = 10
+# Rich's default padding puts two cells between columns.
+_COLUMN_GAP = 2
+
+
 def _print_table(rows: list[TaskRow]) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    widths = {"id": 12, "status": 9, "created": 16}
-    for name in ("id", "status", "created", "repo", "branch", "model", "msgs", "cmds", "fail", "edits", "title"):
-        numeric = name in ("msgs", "cmds", "fail", "edits")
-        table.add_column(
-            name, no_wrap=True, overflow="ellipsis", min_width=widths.get(name, 4 if numeric else 6),
-            justify="right" if numeric else "left", ratio=3 if name == "title" else None,
-        )
     colors = {"error": "red", "running": "yellow", "completed": "green", "pending": "blue"}
-    for row in rows:
-        table.add_row(
-            row.task_id[:12],
+    # Every cell is a Text, so no value from the database is read as Rich markup.
+    cells = [
+        [
+            Text(sanitize_inline(row.task_id[:12])),
             Text(sanitize_inline(row.status), style=colors.get(row.status, "")),
-            row.created_at.strftime("%Y-%m-%d %H:%M") if row.created_at else "",
+            Text(row.created_at.strftime("%Y-%m-%d %H:%M") if row.created_at else ""),
             Text(sanitize_inline(short_repo(row.repo_url))),
             Text(sanitize_inline(row.branch or "")),
             Text(sanitize_inline(row.model_name or "")),
-            str(row.message_count), str(row.command_count), str(row.failed_command_count), str(row.edit_count),
+            *(Text(str(count)) for count in (
+                row.message_count, row.command_count, row.failed_command_count, row.edit_count,
+            )),
             Text(sanitize_inline(row.title or "")),
-        )
+        ]
+        for row in rows
+    ]
     # On a pipe, lines are not cut to a terminal width.
-    width = None if sys.stdout.isatty() else 400
-    Console(highlight=False, width=width).print(table)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 400)
+
+    # Widths are computed here because Rich, when one cell is too long,
+    # shrinks the other columns to nothing and hides the task ids.
+    widths: dict[str, int] = {}
+    for position, name in enumerate(_TABLE_COLUMNS[:-1]):
+        longest = max((row[position].cell_len for row in cells), default=0)
+        widths[name] = max(len(name), min(longest, _MAX_WIDTHS.get(name, longest)))
+    gaps = _COLUMN_GAP * (len(_TABLE_COLUMNS) - 1)
+    # On a narrow terminal, the text columns give up cells, widest first, down to their header.
+    while sum(widths.values()) + gaps + _MIN_TITLE_WIDTH > console.width:
+        name = max(_SHRINKABLE_COLUMNS, key=lambda column: widths[column] - len(column))
+        if widths[name] <= len(name):
+            break
+        widths[name] -= 1
+    used = sum(widths.values()) + gaps
+    longest_title = max((row[-1].cell_len for row in cells), default=0)
+    widths["title"] = max(len("title"), min(longest_title, max(console.width - used, _MIN_TITLE_WIDTH)))
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for name in _TABLE_COLUMNS:
+        table.add_column(
+            name, no_wrap=True, overflow="ellipsis", width=widths[name],
+            justify="right" if name in _NUMERIC_COLUMNS else "left",
+        )
+    for row_cells in cells:
+        for name, cell in zip(_TABLE_COLUMNS, row_cells):
+            cell.truncate(widths[name], overflow="ellipsis")
+        table.add_row(*row_cells)
+    console.print(table)
     if not rows:
         click.echo("no tasks match", err=True)

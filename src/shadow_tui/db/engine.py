@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,11 +76,16 @@ def resolve_database(value: str | os.PathLike[str] | None) -> DatabaseTarget:
                 f"invalid PostgreSQL URL {_mask(text)!r}: {error}. "
                 "Expected postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
             ) from None
+        except ValueError:
+            # make_url raises ValueError for a port that is not a number, such as "host:/db".
+            url = None
+        _check_port(url, text)
+        assert url is not None
         return DatabaseTarget(url=url.set(drivername="postgresql+asyncpg"), path=None)
     if text.startswith("sqlite:"):
         try:
             url = make_url(text)
-        except ArgumentError as error:
+        except (ArgumentError, ValueError) as error:
             raise DatabaseError(f"invalid SQLite URL {text!r}: {error}") from None
         if not url.database or url.database == ":memory:":
             raise DatabaseError(f"invalid SQLite URL {text!r}: it names no file")
@@ -93,11 +99,20 @@ def resolve_database(value: str | os.PathLike[str] | None) -> DatabaseTarget:
     return DatabaseTarget(url=URL.create("sqlite+aiosqlite", database=str(path)), path=path)
 
 
+def _check_port(url: URL | None, text: str) -> None:
+    port = -1 if url is None else url.port
+    if port is not None and not 0 < port < 65536:
+        raise DatabaseError(
+            f"invalid PostgreSQL URL {_mask(text)!r}: the port must be a number from 1 to 65535"
+        )
+
+
+# The password of USER:PASSWORD@ in a URL.
+_URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^/]*@")
+
+
 def _mask(text: str) -> str:
-    try:
-        return make_url(text).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<unparseable URL>"
+    return _URL_PASSWORD.sub(r"\1***@", text, count=1)
 
 
 def check_sqlite_file(path: Path) -> None:

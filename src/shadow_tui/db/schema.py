@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
@@ -19,23 +19,48 @@ from shadow_tui.db.fulltext import fulltext_ddl
 from shadow_tui.db.models import TABLES
 from shadow_tui.errors import DatabaseError, SchemaVersionError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 REQUIRED_TABLES = frozenset(table.name for table in TABLES)
 
+# SQLite's messages for a file whose pages are not valid database pages.
+_DAMAGED_SQLITE = ("database disk image is malformed", "file is not a database")
+
+
+# The `revision = "0001"` line of a migration file.
+_REVISION_LINE = re.compile(r"""^revision\s*=\s*["'](\d+)["']""", re.MULTILINE)
+
 
 def _alembic_config() -> Config:
+    # Alembic is imported only to migrate: importing it costs about 0.2 s,
+    # which every command and the browser would pay before their first output.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
+@cache
 def head_version() -> int:
-    """Return the schema version this release writes and reads."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None, "the migrations folder has no revision"
-    return int(head)
+    """Return the schema version this release writes and reads: the highest migration revision.
+
+    Revisions are consecutive numbers, each revising the one before, so the
+    highest number is Alembic's head. It is read from the migration files
+    rather than through Alembic, which the version check would otherwise
+    import at every start.
+    """
+    revisions = [
+        int(match.group(1))
+        for path in (MIGRATIONS_DIR / "versions").glob("*.py")
+        if (match := _REVISION_LINE.search(path.read_text(encoding="utf-8")))
+    ]
+    assert revisions, f"the migrations folder {MIGRATIONS_DIR / 'versions'} has no revision"
+    return max(revisions)
 
 
 def _version_of(connection: Connection) -> int | None:
@@ -53,47 +78,79 @@ def _version_of(connection: Connection) -> int | None:
         ) from None
 
 
-def _check(connection: Connection, upgrade_hint: str) -> int:
-    names = set(inspect(connection).get_table_names())
+def _check(connection: Connection, database_display: str) -> int:
+    upgrade_hint = f"shadow-tui db upgrade --db {database_display}"
+    inspector = inspect(connection)
+    names = set(inspector.get_table_names())
     version = _version_of(connection)
     missing = sorted(REQUIRED_TABLES - names)
+
     if version is None:
         if missing == sorted(REQUIRED_TABLES):
             raise DatabaseError(
-                "not a shadow-tui database: it has none of the tables users, tasks, "
+                f"not a shadow-tui database: {database_display} has none of the tables users, tasks, "
                 "chat_messages, task_commands, file_edits, artifacts"
             )
         raise SchemaVersionError(
-            f"the database has no schema version (missing tables: {', '.join(missing) or 'none'}). "
-            f"Run `{upgrade_hint}` to bring it up to version {head_version()}"
+            f"the database {database_display} has no schema version (missing tables: "
+            f"{', '.join(missing) or 'none'}). Run `{upgrade_hint}` to bring it up to version {head_version()}"
         )
+
     head = head_version()
     if version > head:
         raise SchemaVersionError(
-            f"the database schema is version {version}, newer than version {head} that this "
+            f"the schema of {database_display} is version {version}, newer than version {head} that this "
             "shadow-tui reads. Upgrade shadow-tui"
         )
     if version < head:
         raise SchemaVersionError(
-            f"the database schema is version {version}, older than version {head}. "
+            f"the schema of {database_display} is version {version}, older than version {head}. "
             f"Run `{upgrade_hint}` to upgrade it"
         )
+
     if missing:
         raise DatabaseError(
-            f"the database is damaged: tables {', '.join(missing)} are missing. "
+            f"the database {database_display} is damaged: {_plural(missing, 'table')} {', '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} missing. "
             "Restore it from a backup or create a new one"
+        )
+
+    missing_columns: list[str] = []
+    for table in TABLES:
+        present = {info["name"] for info in inspector.get_columns(table.name)}
+        missing_columns += [f"{table.name}.{column.name}" for column in table.columns if column.name not in present]
+    if missing_columns:
+        raise DatabaseError(
+            f"the database {database_display} is damaged or was written by another version of "
+            f"shadow-tui: {_plural(missing_columns, 'column')} {', '.join(missing_columns)} "
+            f"{'is' if len(missing_columns) == 1 else 'are'} missing. "
+            "Import its sessions into a new database"
         )
     return version
 
 
+def _plural(items: list[str], noun: str) -> str:
+    return noun if len(items) == 1 else f"{noun}s"
+
+
+def is_damaged_file_message(detail: str) -> bool:
+    """Tell whether a SQLite error message means that the file's pages are not valid."""
+    return any(text in detail for text in _DAMAGED_SQLITE)
+
+
 async def check_schema(engine: AsyncEngine, database_display: str) -> int:
-    """Raise a clear error unless the database has this release's schema."""
-    hint = f"shadow-tui db upgrade --db {database_display}"
+    """Raise a clear error, naming `database_display`, unless the database has this release's schema."""
     try:
         async with engine.connect() as connection:
-            return await connection.run_sync(_check, hint)
+            return await connection.run_sync(_check, database_display)
     except DBAPIError as error:
-        raise DatabaseError(f"cannot read the database schema: {error.orig}") from None
+        detail = str(error.orig).splitlines()[0] if str(error.orig) else type(error.orig).__name__
+        if is_damaged_file_message(detail):
+            raise DatabaseError(
+                f"the database file {database_display} is damaged ({detail}). "
+                "Restore it from a backup, or import the sessions into a new database"
+            ) from None
+        raise DatabaseError(f"cannot read the schema of {database_display}: {detail}") from None
 
 
 def _upgrade(connection: Connection) -> tuple[int | None, int]:
@@ -109,6 +166,8 @@ def _upgrade(connection: Connection) -> tuple[int | None, int]:
             f"the database schema is version {before}, newer than version {head_version()} "
             "that this shadow-tui writes. Upgrade shadow-tui"
         )
+    from alembic import command
+
     config = _alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

@@ -38,6 +38,13 @@ def parse_timestamp(value: Any) -> datetime | None:
         text = value.strip()
         if not text:
             return None
+        if len(text) >= 10 and text[4] == "-":
+            # Text that SQLite columns store, "2025-07-01 12:00:00.000000". Tried first because
+            # raising ValueError from float() for every row doubles the time of a 10,000-row load.
+            try:
+                return _to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+            except ValueError:
+                pass
         try:
             return _from_epoch(float(text))
         except ValueError:

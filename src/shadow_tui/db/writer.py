@@ -28,6 +28,12 @@ _TERMINAL_CONTROL = re.compile("[\x1b\r\x08\x9b\x9d\x90]")
 # Rows per INSERT statement; SQLite allows at most 32,766 bound values.
 BATCH_ROWS = 500
 
+# INTEGER columns are 32-bit on PostgreSQL. A larger value (a corrupt exit
+# code or token count) is stored as NULL on both backends, so that the
+# session still imports and both backends hold the same rows.
+INT32_MIN = -(2**31)
+INT32_MAX = 2**31 - 1
+
 
 @dataclass(slots=True)
 class UserData:
@@ -129,11 +135,17 @@ def clean_text(value: str, *, dialect: str) -> str:
     return cleaned
 
 
+def _clean_value(key: str, value: Any, dialect: str) -> Any:
+    if isinstance(value, str):
+        return clean_text(value, dialect=dialect)
+    if isinstance(value, int) and not isinstance(value, bool) and not INT32_MIN <= value <= INT32_MAX:
+        logger.warning("Storing NULL in column %s: %d is outside the 32-bit INTEGER range", key, value)
+        return None
+    return value
+
+
 def _clean_row(row: dict[str, Any], dialect: str) -> dict[str, Any]:
-    return {
-        key: clean_text(value, dialect=dialect) if isinstance(value, str) else value
-        for key, value in row.items()
-    }
+    return {key: _clean_value(key, value, dialect) for key, value in row.items()}
 
 
 def _now() -> datetime:

@@ -11,6 +11,7 @@ import getpass
 import hashlib
 import json
 import logging
+import math
 import os
 import re
 from collections.abc import Iterable
@@ -114,6 +115,9 @@ def parse_jsonl(data: bytes, path: str) -> tuple[list[JsonRecord], list[ImportPr
                 reason = f"invalid JSON: {error.msg} at column {error.colno}"
             problems.append(ImportProblem(path, line_number, reason))
             continue
+        except (ValueError, RecursionError) as error:
+            problems.append(ImportProblem(path, line_number, f"unreadable JSON: {_json_limit(error)}"))
+            continue
         if not isinstance(value, dict):
             problems.append(ImportProblem(
                 path, line_number, f"expected a JSON object, got {type(value).__name__}"
@@ -121,6 +125,15 @@ def parse_jsonl(data: bytes, path: str) -> tuple[list[JsonRecord], list[ImportPr
             continue
         records.append(JsonRecord(line_number, value))
     return records, problems
+
+
+def unreadable_file_error(path: Path, format_name: str, problems: list[ImportProblem]) -> ImportSourceError:
+    """Return the error for a JSONL file in which no line is a usable record, naming the first bad line."""
+    first = problems[0]
+    return ImportSourceError(
+        f"{path} has no readable {format_name} records: {len(problems)} lines could not be read, "
+        f"the first at line {first.line} ({first.reason})"
+    )
 
 
 def read_json_document(path: Path) -> Any:
@@ -135,6 +148,16 @@ def read_json_document(path: Path) -> Any:
         raise ImportSourceError(
             f"invalid JSON in {path} at line {error.lineno}, column {error.colno}: {error.msg}"
         ) from None
+    except (ValueError, RecursionError) as error:
+        raise ImportSourceError(f"unreadable JSON in {path}: {_json_limit(error)}") from None
+
+
+def _json_limit(error: ValueError | RecursionError) -> str:
+    """Describe why valid JSON syntax could not be loaded: too deep, or a too long number."""
+    if isinstance(error, RecursionError):
+        return "arrays or objects are nested too deeply for Python's JSON reader"
+    # Python 3.11 rejects integers of more than 4300 digits (sys.get_int_max_str_digits).
+    return str(error).split(";", 1)[0]
 
 
 def stable_hash(*parts: object, length: int = 12) -> str:
@@ -206,11 +229,35 @@ def time_bounds(values: Iterable[datetime | None]) -> tuple[datetime | None, dat
 
 _EXIT_CODE = re.compile(r"exit code:?\s*(-?\d+)", re.IGNORECASE)
 
+# Maximum digits of an exit code read from text. A longer number is not an exit code.
+MAX_EXIT_CODE_DIGITS = 9
+
 
 def exit_code_in(text: str) -> int | None:
     """Return the number after 'exit code' in a message, or None."""
     match = _EXIT_CODE.search(text)
-    return int(match.group(1)) if match else None
+    return parse_exit_code(match.group(1)) if match else None
+
+
+def parse_exit_code(digits: str) -> int | None:
+    """Return an optionally signed run of digits as an int, or None when it has over 9 digits."""
+    if len(digits.lstrip("-")) > MAX_EXIT_CODE_DIGITS:
+        return None
+    return int(digits)
+
+
+def json_float(value: Any) -> float | None:
+    """Return a JSON number as a finite float, or None for other types, booleans and overflow.
+
+    float() raises OverflowError on integers over about 1.8e308, which JSON allows.
+    """
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def base64_size(data: str) -> int:

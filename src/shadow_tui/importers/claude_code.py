@@ -40,8 +40,8 @@ from shadow_tui.db.writer import (
     ArtifactData, CommandData, EditData, MessageData, SessionData, TaskData,
 )
 from shadow_tui.importers.base import (
-    JsonRecord, ParsedSession, aware, file_mtime, is_recently_modified, local_user,
-    read_jsonl, time_bounds,
+    JsonRecord, ParsedSession, aware, file_mtime, is_recently_modified, json_float, local_user,
+    parse_exit_code, read_jsonl, time_bounds, unreadable_file_error,
 )
 from shadow_tui.importers.claude_code_content import image_artifact, message_text, title_from_prompt
 from shadow_tui.importers.claude_code_edits import EDIT_TOOLS, edit_diff
@@ -71,10 +71,15 @@ class _ToolResult:
 
 
 def parse_file(path: Path, *, now: datetime | None = None) -> list[ParsedSession]:
-    """Read one Claude Code session file. A file without user or assistant records yields no session."""
+    """Read one Claude Code session file. A file without user or assistant records yields no session.
+
+    Raises ImportSourceError when it has no such record and some lines could not be read.
+    """
     records, problems = read_jsonl(path)
     conversation = [r for r in records if r.value.get("type") in ("user", "assistant")]
     if not conversation:
+        if problems:
+            raise unreadable_file_error(path, FORMAT, problems)
         return []
     builder = _SessionBuilder(path, records, is_recently_modified(path, now))
     return [ParsedSession(builder.build(), problems)]
@@ -256,7 +261,7 @@ class _SessionBuilder:
                 created_at,
                 exit_code=_exit_code(result),
             ))
-        elif name in EDIT_TOOLS and result is not None and not result.is_error:
+        elif isinstance(name, str) and name in EDIT_TOOLS and result is not None and not result.is_error:
             tool_use_result = result.record.value.get("toolUseResult")
             edit = edit_diff(str(name), tool_input, tool_use_result, result.text)
             if edit is not None:
@@ -330,11 +335,8 @@ class _SessionBuilder:
         return None
 
     def _cost(self) -> float | None:
-        costs = [
-            r.value["costUSD"] for r in self.records
-            if isinstance(r.value.get("costUSD"), (int, float)) and not isinstance(r.value.get("costUSD"), bool)
-        ]
-        return float(sum(costs)) if costs else None
+        costs = [cost for r in self.records if (cost := json_float(r.value.get("costUSD"))) is not None]
+        return json_float(sum(costs)) if costs else None
 
 
 def _content_of(value: dict[str, Any]) -> Any:
@@ -358,7 +360,7 @@ def _exit_code(result: _ToolResult | None) -> int | None:
     if not result.is_error:
         return 0
     match = _EXIT_CODE_PREFIX.match(result.text)
-    return int(match.group(1)) if match else None
+    return parse_exit_code(match.group(1)) if match else None
 
 
 def _token_totals(agent_messages: dict[str, _AgentMessage]) -> tuple[int | None, int | None]:

@@ -37,7 +37,8 @@ from shadow_tui.db.models import Sender, TaskStatus
 from shadow_tui.db.writer import CommandData, EditData, MessageData, SessionData, TaskData
 from shadow_tui.importers.base import (
     ImportProblem, JsonRecord, ParsedSession, aware, exit_code_in, file_mtime,
-    is_recently_modified, local_user, read_jsonl, shorten_title, time_bounds,
+    is_recently_modified, json_float, local_user, read_jsonl, shorten_title, time_bounds,
+    unreadable_file_error,
 )
 from shadow_tui.importers.patch import PatchFormatError, find_patch, patch_to_diffs
 
@@ -66,10 +67,15 @@ class _Output:
 
 
 def parse_file(path: Path, *, now: datetime | None = None) -> list[ParsedSession]:
-    """Read one Codex rollout file. A file without {timestamp, type, payload} records yields no session."""
+    """Read one Codex rollout file. A file without {timestamp, type, payload} records yields no session.
+
+    Raises ImportSourceError when it has no such record and some lines could not be read.
+    """
     records, problems = read_jsonl(path)
     records = [r for r in records if isinstance(r.value.get("payload"), dict)]
     if not records:
+        if problems:
+            raise unreadable_file_error(path, FORMAT, problems)
         return []
     builder = _SessionBuilder(path, records, problems, is_recently_modified(path, now))
     return [ParsedSession(builder.build(), problems)]
@@ -81,7 +87,8 @@ def parse_output(raw: Any) -> _Output:
     if isinstance(raw, str):
         try:
             value = json.loads(raw)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
+            # Plain text, or JSON too deep or with too long a number to load.
             return _Output(raw, exit_code_in(raw) if "exit code" in raw.lower() else None, None)
     if not isinstance(value, dict):
         text = raw if isinstance(raw, str) else json.dumps(raw)
@@ -93,7 +100,7 @@ def parse_output(raw: Any) -> _Output:
     return _Output(
         text if isinstance(text, str) else json.dumps(text),
         exit_code if isinstance(exit_code, int) and not isinstance(exit_code, bool) else None,
-        float(duration) if isinstance(duration, (int, float)) and not isinstance(duration, bool) else None,
+        json_float(duration),
     )
 
 
@@ -168,15 +175,29 @@ class _SessionBuilder:
         self, record: JsonRecord, payload: dict[str, Any], calls: dict[str, _Call], outputs: dict[str, _Output]
     ) -> None:
         kind = payload.get("type")
+        name = payload.get("name")
         call_id = str(payload.get("call_id") or payload.get("id") or f"L{record.line}")
         if kind in ("function_call_output", "custom_tool_call_output"):
             outputs[call_id] = parse_output(payload.get("output"))
-        elif kind == "function_call" and payload.get("name") in SHELL_TOOLS:
+        elif kind == "function_call" and isinstance(name, str) and name in SHELL_TOOLS:
+            raw_arguments = payload.get("arguments") or "{}"
+            if not isinstance(raw_arguments, str):
+                self.problems.append(ImportProblem(
+                    str(self.path), record.line,
+                    f"the arguments of call {call_id} are a {type(raw_arguments).__name__}, "
+                    "not a JSON string; skipped",
+                ))
+                return
             try:
-                arguments = json.loads(payload.get("arguments") or "{}")
+                arguments = json.loads(raw_arguments)
             except json.JSONDecodeError as error:
                 self.problems.append(ImportProblem(
                     str(self.path), record.line, f"invalid JSON in the arguments of call {call_id}: {error.msg}"
+                ))
+                return
+            except (ValueError, RecursionError):
+                self.problems.append(ImportProblem(
+                    str(self.path), record.line, f"unreadable JSON in the arguments of call {call_id}; skipped"
                 ))
                 return
             command = arguments.get("command", arguments.get("cmd")) if isinstance(arguments, dict) else None
@@ -185,7 +206,7 @@ class _SessionBuilder:
             action = payload.get("action") if isinstance(payload.get("action"), dict) else {}
             command = action.get("command")
             calls[call_id] = _Call(record, command_text(command), _shell_patch(command))
-        elif kind == "custom_tool_call" and payload.get("name") in APPLY_PATCH_NAMES:
+        elif kind == "custom_tool_call" and isinstance(name, str) and name in APPLY_PATCH_NAMES:
             patch = str(payload.get("input") or "")
             calls[call_id] = _Call(record, f"apply_patch\n{patch}", patch)
 

@@ -73,7 +73,8 @@ def _detect_json_object(head: bytes) -> str | None:
             continue
         try:
             value = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (ValueError, RecursionError):
+            # Invalid JSON or UTF-8, or JSON too deep or with too long a number to load.
             break
         if isinstance(value, dict):
             records.append(value)
@@ -93,9 +94,11 @@ def _detect_records(records: list[dict[str, object]]) -> str | None:
     if isinstance(records[0].get("trajectory"), list):
         return SWE_AGENT
     for record in records:
-        if {"timestamp", "type", "payload"} <= record.keys() and record.get("type") in _CODEX_TYPES:
-            return CODEX
         kind = record.get("type")
+        if not isinstance(kind, str):
+            continue
+        if {"timestamp", "type", "payload"} <= record.keys() and kind in _CODEX_TYPES:
+            return CODEX
         if kind in _CLAUDE_TYPES and ("sessionId" in record or "leafUuid" in record):
             return CLAUDE_CODE
     return None

@@ -30,7 +30,7 @@ from shadow_tui.db.models import Sender, TaskStatus
 from shadow_tui.db.writer import CommandData, EditData, MessageData, SessionData, TaskData
 from shadow_tui.importers.base import (
     ImportProblem, ImportSourceError, ParsedSession, aware, file_mtime, is_recently_modified,
-    local_user, path_key, read_json_document, shorten_title, time_bounds,
+    json_float, local_user, path_key, read_json_document, shorten_title, time_bounds,
 )
 
 logger = logging.getLogger(__name__)
@@ -64,9 +64,10 @@ def parse_file(path: Path, *, now: datetime | None = None) -> list[ParsedSession
     def row_id(event: dict[str, Any], index: int) -> str:
         return f"{task_id}-e{event.get('id', f'i{index}')}"
 
+    # OpenHands ids are numbers or strings. A cause of another type links no action to an observation.
     observations = {
-        event.get("cause"): event for event in events
-        if event.get("observation") == "run" and event.get("cause") is not None
+        event["cause"]: event for event in events
+        if event.get("observation") == "run" and isinstance(event.get("cause"), (int, str))
     }
     messages: list[MessageData] = []
     commands: list[CommandData] = []
@@ -81,7 +82,8 @@ def parse_file(path: Path, *, now: datetime | None = None) -> list[ParsedSession
                 sender = Sender.USER.value if event["source"] == "user" else Sender.AGENT.value
                 messages.append(MessageData(row_id(event, index), sender, text, time_of(event), len(messages)))
         elif action == "run":
-            observation = observations.get(event.get("id"))
+            action_id = event.get("id")
+            observation = observations.get(action_id) if isinstance(action_id, (int, str)) else None
             if observation is None and running:
                 continue
             commands.append(_command(row_id(event, index), args, observation, time_of(event)))
@@ -155,7 +157,7 @@ def _metrics(events: list[dict[str, Any]]) -> tuple[int | None, int | None, floa
     return (
         prompt if isinstance(prompt, int) else None,
         completion if isinstance(completion, int) else None,
-        float(cost) if isinstance(cost, (int, float)) and not isinstance(cost, bool) else None,
+        json_float(cost),
     )
 
 

@@ -171,7 +171,7 @@ async def _import_source(engine: AsyncEngine, planned: _PlannedSource, summary: 
         logger.warning("Cannot import %s: %s", planned.display, error)
         summary.failed += 1
         summary.failures.append(SessionFailure(planned.display, None, str(error)))
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError, RecursionError) as error:
         # An input shape no importer expected: the other sources still import.
         logger.exception("The %s importer failed on %s", fmt, planned.display)
         summary.failed += 1

@@ -52,6 +52,9 @@ def read_file_sync(path: Path) -> list[ParsedSession]:
         raise ImportSourceError(f"cannot open {path} read-only: {error}") from None
     try:
         connection.row_factory = sqlite3.Row
+        # Another tool may have stored invalid UTF-8 in a TEXT column, which
+        # the default text factory rejects for the whole query.
+        connection.text_factory = _decode_text
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         missing = REQUIRED_TABLES - tables
         if missing:
@@ -64,6 +67,10 @@ def read_file_sync(path: Path) -> list[ParsedSession]:
         raise ImportSourceError(f"cannot read {path} as a Shadow database: {error}") from None
     finally:
         connection.close()
+
+
+def _decode_text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
 
 
 class _Reader:

@@ -39,7 +39,7 @@ from shadow_tui.db.models import Sender, TaskStatus
 from shadow_tui.db.writer import CommandData, EditData, MessageData, SessionData, TaskData
 from shadow_tui.importers.base import (
     ImportProblem, ImportSourceError, ParsedSession, file_mtime, is_recently_modified,
-    local_user, path_key, read_json_document, shorten_title,
+    json_float, local_user, path_key, read_json_document, shorten_title,
 )
 
 logger = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ def parse_file(path: Path, *, now: datetime | None = None) -> list[ParsedSession
             _content_text(step.get("observation")),
             clock.next(),
             exit_code=None,
-            duration_seconds=float(duration) if isinstance(duration, (int, float)) else None,
+            duration_seconds=json_float(duration),
         ))
 
     info = document.get("info") if isinstance(document.get("info"), dict) else {}
@@ -118,7 +118,7 @@ def parse_file(path: Path, *, now: datetime | None = None) -> list[ParsedSession
         source_ref=str(path),
         input_tokens=_int(stats.get("tokens_sent")),
         output_tokens=_int(stats.get("tokens_received")),
-        cost_usd=_float(stats.get("instance_cost", stats.get("total_cost"))),
+        cost_usd=json_float(stats.get("instance_cost", stats.get("total_cost"))),
     )
     return [ParsedSession(SessionData(task, messages, commands, edits), problems)]
 
@@ -192,7 +192,7 @@ def _replay_config(info: dict[str, Any], document: dict[str, Any]) -> dict[str, 
     if isinstance(config, str):
         try:
             config = json.loads(config)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             return {}
     return config if isinstance(config, dict) else {}
 
@@ -219,7 +219,7 @@ def _repo(document: dict[str, Any]) -> str | None:
         if isinstance(state, str):
             try:
                 state = json.loads(state)
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):
                 continue
         if isinstance(state, dict) and isinstance(state.get("working_dir"), str):
             return state["working_dir"]
@@ -228,7 +228,3 @@ def _repo(document: dict[str, Any]) -> str | None:
 
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _float(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None

@@ -112,6 +112,8 @@ def structured_patch_diff(path: str, structured_patch: Sequence[dict[str, object
     """
     hunks: list[Hunk] = []
     for item in structured_patch:
+        if not isinstance(item, dict):
+            continue
         raw_lines = item.get("lines")
         if not isinstance(raw_lines, list):
             continue

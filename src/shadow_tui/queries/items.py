@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import LargeBinary, case, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shadow_tui.errors import NotFoundError
 from shadow_tui.queries.conditions import COMMANDS, EDITS, MESSAGES
 from shadow_tui.queries.records import ArtifactRecord, CommandSummary, EditRecord, MessageRecord
 from shadow_tui.queries.tasks import ARTIFACTS
+
+
+def text_length(column: Any, dialect: str) -> Any:
+    """Return a SQL expression for the length of a text column in characters.
+
+    SQLite's length() stops at the first NUL, so for a value that contains
+    NUL (binary command output) this gives its length in UTF-8 bytes
+    instead, which is at least the number of characters.
+    """
+    if dialect != "sqlite":
+        return func.length(column)
+    as_bytes = cast(column, LargeBinary)
+    has_nul = func.instr(as_bytes, literal(b"\x00", LargeBinary)) > 0
+    return case((has_nul, func.length(as_bytes)), else_=func.length(column))
 
 
 async def load_messages(engine: AsyncEngine, task_id: str) -> list[MessageRecord]:
@@ -43,7 +59,7 @@ async def load_commands(engine: AsyncEngine, task_id: str) -> list[CommandSummar
             COMMANDS.c.exit_code,
             COMMANDS.c.created_at,
             COMMANDS.c.duration_seconds,
-            func.length(COMMANDS.c.output).label("output_size"),
+            text_length(COMMANDS.c.output, engine.dialect.name).label("output_size"),
         )
         .where(COMMANDS.c.task_id == task_id)
         .order_by(COMMANDS.c.created_at, COMMANDS.c.command_id)
@@ -82,7 +98,7 @@ async def load_edits(engine: AsyncEngine, task_id: str, *, with_diff: bool = Fal
         EDITS.c.task_id,
         EDITS.c.file_path,
         EDITS.c.created_at,
-        func.length(EDITS.c.diff).label("diff_size"),
+        text_length(EDITS.c.diff, engine.dialect.name).label("diff_size"),
     ]
     if with_diff:
         columns.append(EDITS.c.diff)

@@ -96,7 +96,7 @@ class CommandSummary:
     created_at: datetime | None
     duration_seconds: float | None
     output_size: int
-    """Length of the output in characters."""
+    """Length of the output in characters, or in UTF-8 bytes on SQLite when the output contains NUL."""
 
     @property
     def failed(self) -> bool:

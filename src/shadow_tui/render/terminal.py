@@ -35,6 +35,7 @@ from rich.text import Text
 from shadow_tui.render.ansi_parse import DEFAULT_SGR, decode_output, iter_tokens
 from shadow_tui.render.line_buffer import render_line, split_lines, validate_tab_size
 from shadow_tui.render.terminal_document import TerminalDocument
+from shadow_tui.render.visible import show_spoofing_characters
 
 __all__ = [
     "DEFAULT_TAB_SIZE",
@@ -100,6 +101,9 @@ def sanitize_inline(s: str | bytes) -> str:
     Escape sequences are removed or marked as in `ansi_to_text`, but cursor
     controls are shown instead of replayed: tab, CR and BS become ␉, ␍
     and ␈, and "\\n" becomes ␤. Other controls become pictures like ␀.
+    Bidi controls and zero-width characters that could disguise the text
+    are written as their code point, such as "<U+202E>" (see
+    `show_spoofing_characters`).
     """
     pieces: list[str] = []
     for number, line in enumerate(decode_output(s).split("\n")):
@@ -110,4 +114,4 @@ def sanitize_inline(s: str | bytes) -> str:
                 pieces.append(value)
             elif kind == "cursor" and value in _INLINE_CONTROLS:
                 pieces.append(_INLINE_CONTROLS[value])
-    return "".join(pieces)
+    return show_spoofing_characters("".join(pieces))

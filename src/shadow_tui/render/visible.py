@@ -9,6 +9,9 @@ into a `rich.text.Text`, so these characters appear as symbols instead.
 
 from __future__ import annotations
 
+import re
+from typing import Final
+
 DEFAULT_TAB_SIZE = 4
 
 
@@ -46,14 +49,38 @@ def _build_table(*, keep_newline: bool) -> dict[int, str]:
 _LINE_TABLE = _build_table(keep_newline=False)
 _BLOCK_TABLE = _build_table(keep_newline=True)
 
+# Invisible characters that can make one path, URL, title or line of code
+# look like another: the bidi embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069), which change the order in which text is
+# displayed, and zero-width spaces (U+200B, U+2060, U+FEFF). ZWNJ and ZWJ (U+200C,
+# U+200D) join emoji and the letters of scripts such as Arabic and
+# Devanagari, so they are kept between two non-ASCII characters. Next to
+# ASCII text or at either end of the text they only hide a difference, so
+# they are shown there.
+_SPOOFING_RE: Final = re.compile(
+    "[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
+    "|[\u200c\u200d](?:(?<![^\x00-\x7f][\u200c\u200d])|(?![^\x00-\x7f]))"
+)
+
+
+def _code_point_label(match: re.Match[str]) -> str:
+    return f"<U+{ord(match.group()):04X}>"
+
+
+def show_spoofing_characters(text: str) -> str:
+    """Write bidi controls and disguising zero-width characters as their code point, such as "<U+202E>"."""
+    return _SPOOFING_RE.sub(_code_point_label, text)
+
 
 def visible_controls(text: str) -> str:
     """Replace control characters in one line with visible symbols, keeping tabs.
 
     A newline inside the string is shown as ␤ because the string is meant
-    to be one display line.
+    to be one display line. Bidi controls and disguising zero-width
+    characters are written as their code point (`show_spoofing_characters`),
+    so a diff or code line cannot display in another order than it runs.
     """
-    return text.translate(_LINE_TABLE)
+    return show_spoofing_characters(text.translate(_LINE_TABLE))
 
 
 def display_line(text: str, tab_size: int = DEFAULT_TAB_SIZE) -> str:
@@ -61,7 +88,7 @@ def display_line(text: str, tab_size: int = DEFAULT_TAB_SIZE) -> str:
 
     Tab stops are counted in code points from the start of `text`.
     """
-    return text.translate(_LINE_TABLE).expandtabs(tab_size)
+    return visible_controls(text).expandtabs(tab_size)
 
 
 def visible_block_controls(text: str) -> str:
