@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -62,6 +62,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self._initial_query = query
         self._initial_task_id = task_id
+        self._hold_detail = False
         self._highlight_timer: Timer | None = None
         self._refresh_timer: Timer | None = None
         self.started = False
@@ -122,6 +123,9 @@ class MainScreen(Screen[None]):
             self.summary.show_filter(self.task_list.task_filter)
         self._load_completions()
         if first_start and self._initial_task_id:
+            # The list's first page highlights its top row when it arrives;
+            # until a key is pressed that must not replace the --task task.
+            self._hold_detail = True
             self._open_initial_task(self._initial_task_id)
         interval = getattr(self.app, "refresh_interval", 0)
         if first_start and interval > 0:
@@ -176,7 +180,12 @@ class MainScreen(Screen[None]):
     def on_list_reloaded(self, message: ListReloaded) -> None:
         self.summary.set_loading(False)
 
+    def on_key(self, event: events.Key) -> None:
+        self._hold_detail = False
+
     def on_task_highlighted(self, message: TaskHighlighted) -> None:
+        if self._hold_detail:
+            return
         if self._highlight_timer is not None:
             self._highlight_timer.stop()
             self._highlight_timer = None
