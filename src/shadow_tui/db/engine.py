@@ -188,6 +188,8 @@ def _sqlite_engine(path: Path, *, write: bool, create: bool) -> AsyncEngine:
         except sqlite3.OperationalError as error:
             raise DatabaseError(f"cannot open database {path}: {error}") from None
 
-    engine = create_async_engine("sqlite+aiosqlite://", async_creator=connect)
+    # A connection closed while a cancelled worker used it can go back to the
+    # pool; the ping on checkout replaces it instead of failing the next read.
+    engine = create_async_engine("sqlite+aiosqlite://", async_creator=connect, pool_pre_ping=True)
     event.listen(engine.sync_engine, "connect", _configure_sqlite(read_only=not write))
     return engine

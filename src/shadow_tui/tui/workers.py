@@ -15,6 +15,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from textual.dom import DOMNode
+from textual.worker import NoActiveWorker, get_current_worker
 
 from shadow_tui.errors import DatabaseError, NotFoundError, QuerySyntaxError, ShadowTuiError
 from shadow_tui.tui.messages import ErrorReported
@@ -74,6 +75,13 @@ def report_error(node: DOMNode, error: BaseException, action: str) -> None:
     node.app.post_message(ErrorReported(message, database=database, severity=severity))
 
 
+def _worker_cancelled() -> bool:
+    try:
+        return get_current_worker().is_cancelled
+    except NoActiveWorker:
+        return False
+
+
 def reports_errors(action: str) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R | None]]]:
     """Decorate an async worker method so an error is reported, not raised.
 
@@ -89,6 +97,10 @@ def reports_errors(action: str) -> Callable[[Callable[P, Awaitable[R]]], Callabl
             try:
                 return await function(*args, **kwargs)
             except Exception as error:  # noqa: BLE001 - every error is logged and shown
+                if _worker_cancelled():
+                    # A newer request replaced this one; its result is stale anyway.
+                    logger.debug("%s was cancelled and raised %r", action, error)
+                    return None
                 report_error(node, error, action)
                 return None
 
