@@ -8,6 +8,7 @@ goes back).
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from textual import events, work
 from textual.app import ComposeResult
@@ -17,12 +18,14 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
+from shadow_tui.export.files import default_export_path, export_task_file, resolve_export_path
 from shadow_tui.queries.records import SearchHit, TaskRow
 from shadow_tui.queries.tasks import distinct_values, fetch_task, resolve_task_id
 from shadow_tui.tui.clipboard import copy_text
 from shadow_tui.tui.screens.search import SearchScreen
 from shadow_tui.tui.messages import FilterApplied, ListReloaded, TaskChosen, TaskHighlighted
 from shadow_tui.tui.widgets.detail import TABS, DetailView
+from shadow_tui.tui.widgets.prompt import PromptScreen
 from shadow_tui.tui.widgets.query_bar import QueryBar, clear_statuses, toggle_status
 from shadow_tui.tui.widgets.summary import Summary
 from shadow_tui.tui.widgets.task_list import LIVE_STATUSES, TaskList
@@ -50,6 +53,7 @@ class MainScreen(Screen[None]):
         Binding("A", "all_statuses", "All statuses", show=False, id="main.status_all"),
         Binding("r", "refresh", "Refresh", show=False, id="main.refresh"),
         Binding("y", "copy_task_id", "Copy id", show=False, id="main.copy_id"),
+        Binding("e", "export", "Export", show=False, id="main.export"),
         Binding("ctrl+l", "focus_filter", "Filter", show=False, id="main.filter"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
         *(
@@ -264,6 +268,27 @@ class MainScreen(Screen[None]):
             return
         copy_text(self.app, task.task_id)
         self.notify(f"Copied task id {task.task_id}.", markup=False)
+
+    def action_export(self) -> None:
+        """Ask where to write the open (or selected) task as Markdown or HTML."""
+        task = self.detail.task_row or self.task_list.selected_task
+        if task is None:
+            self.notify("No task selected to export.", severity="warning", markup=False)
+            return
+        suggestion = str(default_export_path(task.task_id, Path.cwd()))
+
+        def write(value: str | None) -> None:
+            if value is not None:
+                self._export(task.task_id, value)
+
+        self.app.push_screen(PromptScreen("Export to (.md or .html):", value=suggestion), write)
+
+    @work(exclusive=True, group="export", exit_on_error=False)
+    @reports_errors("Exporting the task")
+    async def _export(self, task_id: str, value: str) -> None:
+        path, export_format = resolve_export_path(value, task_id, folder=Path.cwd())
+        written = await export_task_file(self.app.engine, task_id, path, export_format)  # type: ignore[attr-defined]
+        self.notify(f"Wrote {written}", markup=False)
 
     def action_focus_filter(self) -> None:
         self.remove_class("-detail-open")
