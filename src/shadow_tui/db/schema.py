@@ -36,7 +36,7 @@ _REVISION_LINE = re.compile(r"""^revision\s*=\s*["'](\d+)["']""", re.MULTILINE)
 
 
 def _alembic_config() -> Config:
-    # Alembic is imported only to migrate: importing it costs about 0.2 s,
+    # Alembic is imported only to migrate: importing it costs about 0.1 s,
     # which every command and the browser would pay before their first output.
     from alembic.config import Config
 

@@ -104,9 +104,9 @@ async def _ranked_keys(
         ranked = [(str(row[0]), float(row[1])) for row in await connection.execute(words)]
         trigram = sqlite_trigram_match(terms)
         if trigram is not None:
-            # The trigram index holds exactly the CJK rows, and finds substrings without
-            # reading them, where the scan below reads every CJK row (26,000 in a
-            # 1,000,000-message database) for every search.
+            # The trigram index contains exactly the CJK rows, and MATCH finds substrings
+            # without reading the rows. Terms under three characters need the scan below,
+            # which reads every CJK row (26,000 rows, 0.1 s, in the benchmark database).
             cjk_match = rowid.in_(
                 select(literal_column("rowid")).select_from(text(spec.cjk)).where(_match_sqlite(spec.cjk, trigram))
             )

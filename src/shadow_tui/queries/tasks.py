@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Literal
 
 from sqlalchemy import Select, func, select, tuple_
@@ -92,7 +93,12 @@ async def count_tasks(engine: AsyncEngine, task_filter: TaskFilter) -> int:
 
 
 async def fetch_facets(engine: AsyncEngine, task_filter: TaskFilter) -> Facets:
-    """Count tasks per status, and the top repos and models, for a filter."""
+    """Count tasks per status, and the top repos and models, for a filter.
+
+    Ties in the top lists are ordered by value, in code point order.
+    """
+    if not task_filter.is_empty():
+        return await _facets_in_one_pass(engine, task_filter)
     conditions = task_conditions(task_filter, engine.dialect.name)
     count = func.count().label("n")
     async with engine.connect() as connection:
@@ -103,16 +109,50 @@ async def fetch_facets(engine: AsyncEngine, task_filter: TaskFilter) -> Facets:
         facets = []
         for column in (TASKS.c.repo_url, TASKS.c.model_name):
             result = await connection.execute(
-                select(column, count)
-                .where(*conditions, column.is_not(None))
-                .group_by(column)
-                .order_by(count.desc(), column)
-                .limit(TOP_FACETS)
+                select(column, count).where(*conditions, column.is_not(None)).group_by(column)
             )
-            facets.append([(value, int(n)) for value, n in result])
+            facets.append(_top(Counter({value: int(n) for value, n in result})))
     return Facets(
-        total=sum(by_status.values()), by_status=by_status, top_repos=facets[0], top_models=facets[1]
+        total=sum(by_status.values()), by_status=dict(sorted(by_status.items())), top_repos=facets[0],
+        top_models=facets[1],
     )
+
+
+async def _facets_in_one_pass(engine: AsyncEngine, task_filter: TaskFilter) -> Facets:
+    """Sum the facets from one query grouped by (status, repo, model).
+
+    The filter is evaluated once here instead of once per facet, which
+    matters because a free-text or substring filter reads every task (a
+    free-text filter costs hundreds of milliseconds on 50,000 tasks). With
+    no filter at all, the three grouped queries are faster, because the
+    status and repo indexes serve them.
+    """
+    conditions = task_conditions(task_filter, engine.dialect.name)
+    query = (
+        select(TASKS.c.status, TASKS.c.repo_url, TASKS.c.model_name, func.count().label("n"))
+        .where(*conditions)
+        .group_by(TASKS.c.status, TASKS.c.repo_url, TASKS.c.model_name)
+    )
+    by_status: Counter[str] = Counter()
+    repos: Counter[str] = Counter()
+    models: Counter[str] = Counter()
+    async with engine.connect() as connection:
+        for status, repo, model, n in await connection.execute(query):
+            by_status[status] += int(n)
+            if repo is not None:
+                repos[repo] += int(n)
+            if model is not None:
+                models[model] += int(n)
+    return Facets(
+        total=sum(by_status.values()),
+        by_status=dict(sorted(by_status.items())),
+        top_repos=_top(repos),
+        top_models=_top(models),
+    )
+
+
+def _top(counts: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_FACETS]
 
 
 async def fetch_task(engine: AsyncEngine, task_id: str) -> TaskRow:

@@ -1,0 +1,1 @@
+"""Benchmarks of shadow-tui against the tools people already use; `python benchmarks/run.py`."""
