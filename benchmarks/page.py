@@ -36,7 +36,8 @@ def _target(figure: dict[str, Any]) -> str:
     if not target:
         return ""
     sign = "≤" if target["comparison"] == "at_most" else "≥"
-    return f"{sign} {format_value(target['limit'], figure['unit'])}"
+    scope = " in every run" if target.get("every_run") else ""
+    return f"{sign} {format_value(target['limit'], figure['unit'])}{scope}"
 
 
 def _row(figure: dict[str, Any]) -> str:
@@ -135,8 +136,10 @@ def render_page(results: dict[str, Any], findings: Path | None) -> str:
     for name in scales:
         for figure in results["scales"][name]["figures"].values():
             if figure.get("target"):
-                summary.append(f"| {name} | {figure['label']} | {format_value(figure['median'], figure['unit'])} "
-                               f"| {_target(figure)} | {_verdict(figure)} |")
+                value = format_value(figure["median"], figure["unit"])
+                if figure["target"].get("every_run"):
+                    value += f" (slowest run {format_value(figure['max'], figure['unit'])})"
+                summary.append(f"| {name} | {figure['label']} | {value} | {_target(figure)} | {_verdict(figure)} |")
     lines += ["## Targets", "", *summary, ""]
     for name in scales:
         lines += _scale_section(name, results["scales"][name])

@@ -106,10 +106,14 @@ def warm_up(data: Dataset) -> None:
     rows = data.database.parent / "first-rows.json"
     if not rows.exists():
         rows.write_text("[]", encoding="utf-8")
-    run_probe("startup", data.database)
-    run_probe("minimal", None, rows=rows)
-    run_process([sys.executable, "-m", "shadow_tui", "search", "warm", "--db", str(data.database)],
-                env=probe_env(), check=False)
+    try:
+        run_probe("startup", data.database)
+        run_probe("minimal", None, rows=rows)
+        run_process([sys.executable, "-m", "shadow_tui", "search", "warm", "--db", str(data.database)],
+                    env=probe_env(), check=False)
+    except (RuntimeError, OSError, TimeoutError) as error:
+        # The measures that follow run the same processes and report the failure themselves.
+        logger.warning("The warm-up failed: %s", error)
 
 
 def run_scale(scale: Scale, runs: int, only: set[str], argv: list[str]) -> dict[str, Any]:

@@ -22,10 +22,12 @@ def percentile(values: list[float], fraction: float) -> float:
 
 @dataclass(slots=True)
 class Target:
-    """The bound a figure's median must respect."""
+    """The bound that a figure's median (or, with `every_run`, each run's value) must respect."""
 
     limit: float
     comparison: Comparison = "at_most"
+    every_run: bool = False
+    """Judge the worst run instead of the median, for bounds such as "no frame over 100 ms"."""
 
     def met(self, value: float) -> bool:
         return value <= self.limit if self.comparison == "at_most" else value >= self.limit
@@ -61,7 +63,12 @@ class Figure:
 
     @property
     def met(self) -> bool | None:
-        return None if self.target is None else self.target.met(self.median)
+        if self.target is None:
+            return None
+        if self.target.every_run:
+            worst = self.high if self.target.comparison == "at_most" else self.low
+            return self.target.met(worst)
+        return self.target.met(self.median)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +83,7 @@ class Figure:
             "p95": round(percentile(self.values, 0.95), 6),
             "target": None if self.target is None else {
                 "limit": self.target.limit, "comparison": self.target.comparison,
+                "every_run": self.target.every_run,
             },
             "met": self.met,
             "note": self.note,
