@@ -57,25 +57,25 @@ class FrameWatcher:
         self._condition = condition
         self._seen = asyncio.Event()
 
-    async def wait(self, what: str, timeout: float = 120.0) -> tuple[float, float]:
+    async def wait(self, description: str, timeout: float = 120.0) -> tuple[float, float]:
         """Wait for the armed condition's frame; return its perf_counter and wall-clock times."""
         if self._seen is None:
             raise RuntimeError("FrameWatcher.wait() called before arm(): arm a condition first")
         try:
             await asyncio.wait_for(self._seen.wait(), timeout)
         except TimeoutError:
-            raise FrameTimeout(f"{what} did not appear on screen within {timeout:.0f} s") from None
+            raise FrameTimeout(f"{description} did not appear on screen within {timeout:.0f} s") from None
         finally:
             self._condition = None
         return self._frame_time, self._frame_wall
 
-    async def measure(self, condition: Condition, action: Callable[[], None], what: str,
+    async def measure(self, condition: Condition, action: Callable[[], None], description: str,
                       timeout: float = 120.0) -> float:
         """Run `action`, then return the milliseconds until the first frame where `condition` is true."""
         self.arm(condition)
         started = time.perf_counter()
         action()
-        frame_time, _wall = await self.wait(what, timeout)
+        frame_time, _wall = await self.wait(description, timeout)
         return (frame_time - started) * 1000
 
 

@@ -4,8 +4,10 @@ Builds the scale's data (reused from benchmarks/.data/ when its stamp
 matches), runs every measure, merges this scale's figures into
 results.json and writes the results page. Without --output, results go to
 benchmarks/results.json and the page to BENCHMARKS.md at the repository
-root; with it, both go into DIR. The exit status is 1 when a measure
-failed (the others still run and are written).
+root; with it, both go into DIR. `--only` runs some measures and keeps
+the scale's other figures; `--page-only` writes the page again from
+results.json. The exit status is 1 when a measure failed (the others
+still run and are written).
 """
 
 from __future__ import annotations
