@@ -1,7 +1,7 @@
 """An async API for agents that record their sessions as they run.
 
-Each call is one short transaction, so a reader (the browser) sees every
-row as soon as it is written. Ids are generated when the caller has none.
+Each call is one short transaction, so a reader (the browser) can read
+every row as soon as it is written. Ids are generated when the caller has none.
 """
 
 from __future__ import annotations

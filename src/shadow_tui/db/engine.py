@@ -189,7 +189,7 @@ def _sqlite_engine(path: Path, *, write: bool, create: bool) -> AsyncEngine:
             raise DatabaseError(f"cannot open database {path}: {error}") from None
 
     # A connection closed while a cancelled worker used it can go back to the
-    # pool; the ping on checkout replaces it instead of failing the next read.
+    # pool. The ping on checkout replaces it, so the next read does not fail.
     engine = create_async_engine("sqlite+aiosqlite://", async_creator=connect, pool_pre_ping=True)
     event.listen(engine.sync_engine, "connect", _configure_sqlite(read_only=not write))
     return engine

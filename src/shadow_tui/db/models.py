@@ -90,9 +90,9 @@ class Task(SQLModel, table=True):
 
     # Added for real sources.
     title: str | None = Field(default=None, sa_column=Column(Text))
-    """What the task is about: a title the agent set, else the user's first prompt, shortened."""
+    """Short description: the title the agent set, else the user's first prompt, shortened."""
     source: str | None = Field(default=None, sa_column=Column(Text))
-    """Where the task came from: `ingest`, `demo`, or an importer's format name."""
+    """Origin of the task: `ingest`, `demo`, or an importer's format name."""
     source_ref: str | None = Field(default=None, sa_column=Column(Text))
     """The source's own reference (a file path or a database URL without password), for re-import."""
     input_tokens: int | None = Field(default=None, sa_column=Column(Integer))

@@ -112,7 +112,7 @@ class SessionData:
 
 @dataclass(slots=True)
 class WriteOutcome:
-    """What writing one session changed."""
+    """Result of writing one session: its state and the rows inserted."""
 
     state: Literal["new", "updated", "unchanged"]
     rows: dict[str, int]

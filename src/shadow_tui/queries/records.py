@@ -62,7 +62,7 @@ class TaskCursor:
 class TaskPage:
     rows: list[TaskRow]
     next_cursor: TaskCursor | None
-    """Where the next page starts, or None on the last page."""
+    """Start of the next page, or None on the last page."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,18 +53,18 @@ async def search(
     Text that contains no word (blank, or only punctuation) matches nothing.
     """
     terms = parse_search(query)
-    wanted = set(kinds)
-    if not terms or not wanted:
+    requested_kinds = set(kinds)
+    if not terms or not requested_kinds:
         return []
     dialect = engine.dialect.name
     scored: list[tuple[float, SearchHit]] = []
     async with engine.connect() as connection:
         for spec in SEARCHABLE_TABLES:
-            if not wanted & set(_KINDS_BY_TABLE[spec.table]):
+            if not requested_kinds & set(_KINDS_BY_TABLE[spec.table]):
                 continue
             ranked = await _ranked_keys(connection, spec, terms, dialect, task_filter, limit)
             hits = await _build_hits(connection, spec, terms, ranked)
-            scored += [(score, hit) for score, hit in hits if hit.kind in wanted]
+            scored += [(score, hit) for score, hit in hits if hit.kind in requested_kinds]
     scored.sort(key=lambda pair: (pair[0], _sort_time(pair[1])))
     return [hit for _score, hit in scored[:limit]]
 
@@ -209,7 +209,11 @@ def make_snippet(field_text: str, terms: list[SearchTerm]) -> tuple[str, list[tu
     raw = field_text[start:end]
     # Collapse whitespace so the snippet is one line, then find the spans again.
     snippet = _WHITESPACE.sub(" ", raw)
-    snippet = ("…" if start > 0 else "") + snippet.strip() + ("…" if end < len(field_text) else "")
+    snippet = snippet.strip()
+    if start > 0:
+        snippet = "…" + snippet
+    if end < len(field_text):
+        snippet += "…"
     return snippet, highlight_offsets(snippet, terms), line
 
 
