@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -64,11 +66,26 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("pg_database"))
 
 
-@pytest.fixture
-def corpus() -> Path:
+# A fixed modification time well in the past. Importers mark a session whose
+# file changed in the last few minutes as running and hold back its unfinished
+# tail, so a corpus checked out a minute ago would import differently.
+SETTLED_MTIME = datetime(2025, 1, 1, tzinfo=timezone.utc).timestamp()
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the session corpus whose files all look finished."""
     if not CORPUS.is_dir():
         pytest.skip(f"the session corpus is not at {CORPUS}")
-    return CORPUS
+    copy = tmp_path_factory.mktemp("corpus") / "corpus"
+    shutil.copytree(CORPUS, copy, copy_function=shutil.copyfile)
+    for path in copy.rglob("*"):
+        if path.is_dir():
+            path.chmod(0o755)
+        else:
+            path.chmod(0o644)
+            os.utime(path, (SETTLED_MTIME, SETTLED_MTIME))
+    return copy
 
 
 async def collect(iterator: AsyncIterator[object]) -> list[object]:
