@@ -26,6 +26,7 @@ from shadow_tui.config import Config, ConfigError, load_config_or_defaults, save
 from shadow_tui.db.access import describe_connection_error
 from shadow_tui.db.engine import DatabaseTarget, create_engine_for, resolve_database
 from shadow_tui.db.schema import check_schema
+from shadow_tui.db.shutdown import close_engine
 from shadow_tui.errors import ShadowTuiError
 from shadow_tui.logging_setup import default_log_path, setup_logging
 from shadow_tui.tui.commands import ShadowCommands
@@ -156,8 +157,9 @@ class ShadowTuiApp(App[None]):
         self.open_database()
 
     async def on_unmount(self) -> None:
+        self.workers.cancel_all()
         if self.engine is not None:
-            await self.engine.dispose()
+            await close_engine(self.engine, self.target.display if self.target else "the database")
 
     def _apply_theme(self) -> None:
         theme = self.config.theme

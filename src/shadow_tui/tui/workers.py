@@ -101,6 +101,11 @@ def reports_errors(action: str) -> Callable[[Callable[P, Awaitable[R]]], Callabl
                     # A newer request replaced this one; its result is stale anyway.
                     logger.debug("%s was cancelled and raised %r", action, error)
                     return None
+                if not node.is_attached or not node.app.is_running:
+                    # The app is closing or the widget was removed, so there is
+                    # nowhere to show the error and its result has no use.
+                    logger.info("%s failed after its view closed: %r", action, error)
+                    return None
                 report_error(node, error, action)
                 return None
 
