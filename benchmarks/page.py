@@ -22,6 +22,7 @@ SECTIONS = (
     ("scroll", "Scrolling the task list"),
     ("memory", "Memory"),
     ("import", "Import throughput"),
+    ("hostile", "Hostile content in the app"),
 )
 
 

@@ -12,6 +12,7 @@ Modes:
   a list in memory, until they are on screen.
 - `filters`, `scroll`, `search`: see `probe_views`.
 - `heavy`, `memory`: see `probe_task`.
+- `hostile`: see `probe_hostile`.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def finish(args: argparse.Namespace, result: dict[str, Any]) -> None:
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.probe_app")
-    parser.add_argument("mode", choices=("startup", "minimal", "filters", "scroll", "search", "heavy", "memory"))
+    parser.add_argument("mode", choices=("startup", "minimal", "filters", "scroll", "search", "heavy", "memory", "hostile"))
     parser.add_argument("--db", help="Database path.")
     parser.add_argument("--result", required=True, type=Path, help="File to write the JSON timings to.")
     parser.add_argument("--t0", type=float, default=None,
@@ -136,6 +137,10 @@ def main(argv: list[str] | None = None) -> None:
         from benchmarks.probe_views import run_view_probe
 
         result = asyncio.run(run_view_probe(args))
+    elif args.mode == "hostile":
+        from benchmarks.probe_hostile import run_hostile_probe
+
+        result = asyncio.run(run_hostile_probe(args))
     else:
         from benchmarks.probe_task import run_task_probe
 

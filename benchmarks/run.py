@@ -31,6 +31,7 @@ from benchmarks.machine import describe_machine  # noqa: E402
 from benchmarks.measure_app import (  # noqa: E402
     measure_filters, measure_heavy_task, measure_memory, measure_scroll, measure_startup,
 )
+from benchmarks.measure_hostile import measure_hostile  # noqa: E402
 from benchmarks.measure_import import measure_import  # noqa: E402
 from benchmarks.measure_search import measure_app_search, measure_cli_search  # noqa: E402
 from benchmarks.page import render_page  # noqa: E402
@@ -41,7 +42,7 @@ from benchmarks.workloads import FILTER_QUERIES, SEARCH_WORDS  # noqa: E402
 
 logger = logging.getLogger("benchmarks")
 
-MEASURES = ("startup", "filter", "heavy", "search_app", "search_cli", "scroll", "memory", "import")
+MEASURES = ("startup", "filter", "heavy", "search_app", "search_cli", "scroll", "memory", "import", "hostile")
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -125,6 +126,10 @@ def run_scale(scale: Scale, runs: int, only: set[str], argv: list[str]) -> dict[
     data = ensure_dataset(scale)
     baseline = data if scale.baseline == scale.name else ensure_dataset(SCALES[scale.baseline])
 
+    def measure_hostile_content() -> list[Figure]:
+        figures, data.build_seconds["hostile"] = measure_hostile(scale, runs)
+        return figures
+
     words = list(SEARCH_WORDS[: scale.search_words])
     queries = list(FILTER_QUERIES[: scale.filter_queries])
     steps: dict[str, Callable[[], list[Figure]]] = {
@@ -136,6 +141,7 @@ def run_scale(scale: Scale, runs: int, only: set[str], argv: list[str]) -> dict[
         "scroll": lambda: measure_scroll(data, runs),
         "memory": lambda: measure_memory(data, baseline, runs),
         "import": lambda: measure_import(data, runs),
+        "hostile": lambda: measure_hostile_content(),
     }
 
     warm_up(data)

@@ -30,6 +30,10 @@ EXPECTED_FIGURES = {
     "memory.ratio_baseline": True,
     "import.records_per_s": False,
     "import.mb_per_s": False,
+    "hostile.output_stall": True,
+    "hostile.line_stall": True,
+    "hostile.diff_stall": True,
+    "hostile.markdown_stall": True,
 }
 
 pytestmark = [
