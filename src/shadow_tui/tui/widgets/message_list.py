@@ -99,8 +99,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._width = 0
         self._heights: list[int] = []
         self._starts: list[int] = [0]
-        self._bodies: OrderedDict[int, list[Strip]] = OrderedDict()
-        self._placeholders: OrderedDict[int, list[Strip]] = OrderedDict()
+        self._bodies: OrderedDict[int, Sequence[Strip]] = OrderedDict()
+        self._placeholders: OrderedDict[int, Sequence[Strip]] = OrderedDict()
         self._generation = 0
         self._lock = threading.Lock()
         self._render_queue: list[int] = []
@@ -219,7 +219,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
                 strips = placeholder_strips(content, width)
             self.app.call_from_thread(self._apply_body, generation, index, strips)
 
-    def _apply_body(self, generation: int, index: int, strips: list[Strip]) -> None:
+    def _apply_body(self, generation: int, index: int, strips: Sequence[Strip]) -> None:
         if generation != self._generation or index >= len(self.messages):
             return
         self._bodies[index] = strips
@@ -242,7 +242,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # Drawing
 
-    def _body(self, index: int) -> list[Strip]:
+    def _body(self, index: int) -> Sequence[Strip]:
         body = self._bodies.get(index)
         if body is not None:
             self._bodies.move_to_end(index)

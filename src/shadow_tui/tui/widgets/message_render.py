@@ -8,6 +8,8 @@ Markdown rendering replaces it when a worker thread has made it.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
+from typing import overload
 
 from rich.console import Console
 from rich.segment import Segment
@@ -39,24 +41,58 @@ def estimate_height(content: str, width: int) -> int:
     return rows
 
 
-def placeholder_strips(content: str, width: int) -> list[Strip]:
+class FoldedRows(Sequence[Strip]):
+    """A placeholder body: rows of plain text that become strips only when drawn.
+
+    A Strip costs several caches, so making tens of thousands at once (a
+    Markdown table 10,000 columns wide) would hold up the UI for a second.
+    """
+
+    __slots__ = ("_row_text", "_rows")
+
+    def __init__(self, rows: int, row_text: Callable[[int], str]) -> None:
+        self._rows = rows
+        self._row_text = row_text
+
+    def __len__(self) -> int:
+        return self._rows
+
+    @overload
+    def __getitem__(self, index: int) -> Strip: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Strip]: ...
+
+    def __getitem__(self, index: int | slice) -> Strip | list[Strip]:
+        if isinstance(index, slice):
+            return [self[number] for number in range(*index.indices(self._rows))]
+        if index < 0:
+            index += self._rows
+        if not 0 <= index < self._rows:
+            raise IndexError(f"row {index} is out of range for a body of {self._rows} rows")
+        return Strip([Segment(self._row_text(index))])
+
+
+def placeholder_strips(content: str, width: int) -> FoldedRows:
     """Fold the message's text at `width` characters, controls made visible."""
     width = max(1, width)
+    rows = estimate_height(content, width)
     if len(content) > _QUICK_ESTIMATE_CHARS:
-        # The rows must match estimate_height, so the whole text folds without splitting lines.
-        text = display_block(content).replace("\t", " ")
-        pieces = [text[start : start + width] for start in range(0, max(len(text), 1), width)]
-        rows = estimate_height(content, width)
-        pieces = (pieces + [""] * rows)[:rows]
-    else:
-        pieces = []
-        for line in content.split("\n"):
-            shown = display_block(line)
-            # Tab expansion changes the length, so fold the original length's worth of rows.
-            count = max(1, -(-len(line) // width))
-            chunks = [shown[start : start + width] for start in range(0, len(shown), width)] or [""]
-            pieces.extend((chunks + [""] * count)[:count])
-    return [Strip([Segment(piece)]) for piece in pieces]
+        # The rows must match estimate_height, so the whole text folds without
+        # splitting lines, and each row is made visible only when drawn.
+        def long_row(number: int) -> str:
+            piece = content[number * width : (number + 1) * width]
+            return display_block(piece).replace("\t", " ").replace("\n", " ")
+
+        return FoldedRows(rows, long_row)
+    pieces: list[str] = []
+    for line in content.split("\n"):
+        shown = display_block(line)
+        # Tab expansion changes the length, so fold the original length's worth of rows.
+        count = max(1, -(-len(line) // width))
+        chunks = [shown[start : start + width] for start in range(0, len(shown), width)] or [""]
+        pieces.extend((chunks + [""] * count)[:count])
+    return FoldedRows(len(pieces), pieces.__getitem__)
 
 
 def render_body(content: str, width: int) -> list[Strip]:
