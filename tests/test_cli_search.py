@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,43 @@ def test_search_missing_database(tmp_path: Path) -> None:
     result = _search(str(tmp_path / "missing.db"), "anything")
     assert result.exit_code == 2
     assert "missing.db" in result.stderr
+
+
+def test_search_sqlite_url_same_hits(database: str) -> None:
+    # A sqlite:/// URL goes through the SQLAlchemy engine, a plain path through sqlite3.
+    plain = _search(database, "parser", "--format", "json")
+    url = _search(f"sqlite:///{database}", "parser", "--format", "json")
+    assert plain.exit_code == 0, plain.output
+    assert json.loads(url.stdout) == json.loads(plain.stdout)
+
+
+def test_search_not_sqlite_file(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("plain text, not a database", encoding="utf-8")
+    result = _search(str(path), "anything")
+    assert result.exit_code == 2
+    assert f"not a SQLite database: {path}" in result.stderr
+
+
+def test_search_old_schema_names_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    asyncio.run(write_sessions(str(path), [make_session(1, message="old schema words")]))
+    connection = sqlite3.connect(path)
+    connection.execute("UPDATE alembic_version SET version_num = '0000'")
+    connection.commit()
+    connection.close()
+    result = _search(str(path), "words")
+    assert result.exit_code == 2
+    assert "shadow-tui db upgrade" in result.stderr
+
+
+def test_search_damaged_index_reported(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.db"
+    asyncio.run(write_sessions(str(path), [make_session(1, message="damaged index words")]))
+    connection = sqlite3.connect(path)
+    connection.execute("DROP TABLE chat_messages_fts")
+    connection.commit()
+    connection.close()
+    result = _search(str(path), "words")
+    assert result.exit_code == 2
+    assert "chat_messages_fts" in result.stderr

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from factories import make_session, write_sessions
 
 CORE_MODULES = [
     "shadow_tui.db.models", "shadow_tui.db.engine", "shadow_tui.db.access", "shadow_tui.db.schema",
@@ -16,6 +20,7 @@ CORE_MODULES = [
     "shadow_tui.export.document", "shadow_tui.export.fields", "shadow_tui.export.rich_parts",
     "shadow_tui.export.text", "shadow_tui.export.markdown", "shadow_tui.export.html",
     "shadow_tui.export.json_dump", "shadow_tui.redact", "shadow_tui.queries.stats",
+    "shadow_tui.queries.search_sqlite", "shadow_tui.db.sqlite_reader",
 ]
 
 
@@ -39,3 +44,18 @@ def test_command_without_textual(command: list[str]) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stderr.strip().splitlines()[-1] == "False"
+
+
+def test_search_on_sqlite_file_without_sqlalchemy(tmp_path: Path) -> None:
+    path = tmp_path / "search.db"
+    asyncio.run(write_sessions(str(path), [make_session(1, message="quokka sighting")]))
+    code = (
+        "import sys\nfrom shadow_tui.cli import main\n"
+        f"try:\n    main(['search', 'quokka', '--db', {str(path)!r}, '--format', 'json'])\n"
+        "except SystemExit as exit:\n    code = exit.code\n"
+        "print(code, sorted({name.split('.')[0] for name in sys.modules} & {'sqlalchemy', 'sqlmodel', 'textual'}),"
+        " file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert '"task_id": "task0001"' in result.stdout
+    assert result.stderr.strip().splitlines()[-1] == "0 []"

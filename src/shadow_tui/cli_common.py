@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import sys
@@ -11,7 +10,6 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from shadow_tui.errors import ShadowTuiError
 
@@ -53,14 +51,22 @@ def run_async(function: Callable[..., Awaitable[T]]) -> Callable[..., T]:
 
     @wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> T:
+        # Imported here, so commands that run no coroutine (search on a SQLite file) skip importing asyncio.
+        import asyncio
+
         try:
             return asyncio.run(function(*args, **kwargs))
         except ShadowTuiError as error:
             logger.info("Command failed: %s", error)
             fail(str(error))
-        except SQLAlchemyError as error:
+        except Exception as error:
             # open_reader and open_writer turn driver errors into DatabaseError.
-            # This catches one raised outside them, without printing a traceback.
+            # This catches a SQLAlchemy error raised outside them, without printing a traceback.
+            # SQLAlchemy is looked up, not imported, because commands that never load it
+            # (search on a SQLite file) cannot raise its errors.
+            sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+            if sqlalchemy_exc is None or not isinstance(error, sqlalchemy_exc.SQLAlchemyError):
+                raise
             logger.exception("Command failed with a database error")
             original = getattr(error, "orig", None) or error
             detail = str(original).splitlines()[0] if str(original) else type(original).__name__

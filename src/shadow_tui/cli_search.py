@@ -1,24 +1,33 @@
 """`shadow-tui search QUERY`: full-text search from the shell, one line per hit, like grep.
 
 Exit status: 0 when something matched, 1 when nothing did, 2 on errors.
+
+Without `--query`, a SQLite file is searched through `sqlite3`
+(`queries.search_sqlite`), which spares the import of SQLAlchemy. Rich is
+imported only to print the table format.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.text import Text
 
-from shadow_tui.cli_common import db_option, run_async
-from shadow_tui.db.access import open_reader
-from shadow_tui.queries.filter import parse_filter
+from shadow_tui.cli_common import db_option, fail, run_async
+from shadow_tui.db.sqlite_reader import open_current_sqlite
+from shadow_tui.errors import ShadowTuiError
+from shadow_tui.queries.filter import TaskFilter, parse_filter
 from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
-from shadow_tui.queries.search import search
-from shadow_tui.render.terminal import sanitize_inline
+from shadow_tui.queries.search_sqlite import search_sqlite
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+logger = logging.getLogger(__name__)
 
 # Exit status when nothing matched, as grep uses.
 EXIT_NO_MATCH = 1
@@ -50,6 +59,10 @@ def snippet_text(hit: SearchHit, *, highlight: bool) -> Text:
     The snippet is sanitized piece by piece between match offsets, so the
     offsets stay right even where sanitizing changes the text's length.
     """
+    from rich.text import Text
+
+    from shadow_tui.render.terminal import sanitize_inline
+
     text = Text()
     position = 0
     for start, end in sorted(hit.offsets):
@@ -64,6 +77,8 @@ def snippet_text(hit: SearchHit, *, highlight: bool) -> Text:
 
 def hit_line(hit: SearchHit, *, highlight: bool) -> Text:
     """Return one output line: short task id, kind, time, snippet."""
+    from rich.text import Text
+
     when = hit.created_at.strftime("%Y-%m-%d %H:%M") if hit.created_at else "-"
     line = Text()
     line.append(hit.task_id[:SHORT_ID_LENGTH], style="bold" if highlight else None)
@@ -91,6 +106,8 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
 
 
 def _print_lines(hits: list[SearchHit], color: str) -> None:
+    from rich.console import Console
+
     is_tty = sys.stdout.isatty()
     highlight = color == "always" or (color == "auto" and is_tty)
     # On a pipe, "--color always" cannot detect the terminal, so it uses the 16 standard colors.
@@ -121,8 +138,7 @@ def _print_lines(hits: list[SearchHit], color: str) -> None:
               help="Maximum number of hits.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Highlight matches: auto does it when standard output is a terminal.")
-@run_async
-async def search_command(
+def search_command(
     query: str, db: str | None, kinds: str | None, filter_query: str, output_format: str, limit: int,
     color: str,
 ) -> None:
@@ -133,12 +149,48 @@ async def search_command(
     matched, as with grep.
     """
     selected_kinds = parse_kinds(kinds)
-    task_filter = parse_filter(filter_query)
-    async with open_reader(db) as (_target, engine):
-        hits = await search(engine, query, kinds=selected_kinds, task_filter=task_filter, limit=limit)
+    try:
+        task_filter = parse_filter(filter_query)
+    except ShadowTuiError as error:
+        logger.info("Command failed: %s", error)
+        fail(str(error))
+    hits = None
+    if task_filter.is_empty():
+        hits = _search_sqlite_file(db, query, selected_kinds, limit)
+    if hits is None:
+        hits = _search_with_engine(db, query, selected_kinds, task_filter, limit)
     if output_format == "json":
         click.echo(json.dumps([hit_json(hit) for hit in hits], indent=2))
     else:
         _print_lines(hits, color)
     if not hits:
         sys.exit(EXIT_NO_MATCH)
+
+
+def _search_sqlite_file(db: str | None, query: str, kinds: tuple[SearchKind, ...], limit: int) -> list[SearchHit] | None:
+    """Search a current SQLite file through sqlite3; return None when the engine must do it."""
+    connection = open_current_sqlite(db)
+    if connection is None:
+        return None
+    try:
+        return search_sqlite(connection, query, kinds=kinds, limit=limit)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except sqlite3.Error as error:
+        # The engine's path checks the schema first and reports a damaged file in plain words.
+        logger.warning("Searching through sqlite3 failed (%s); searching through the SQLAlchemy engine", error)
+        return None
+    finally:
+        connection.close()
+
+
+@run_async
+async def _search_with_engine(
+    db: str | None, query: str, kinds: tuple[SearchKind, ...], task_filter: TaskFilter, limit: int
+) -> list[SearchHit]:
+    from shadow_tui.db.access import open_reader
+    from shadow_tui.queries.search import search
+
+    async with open_reader(db) as (_target, engine):
+        return await search(engine, query, kinds=kinds, task_filter=task_filter, limit=limit)

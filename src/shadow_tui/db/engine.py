@@ -18,21 +18,17 @@ from typing import Any
 from urllib.parse import quote
 
 import aiosqlite
-import platformdirs
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from shadow_tui.db.locations import database_argument
+from shadow_tui.db.sqlite_reader import SQLITE_BUSY_TIMEOUT_MS
 from shadow_tui.errors import DatabaseError, DatabaseNotFoundError
 
 logger = logging.getLogger(__name__)
 
-APP_NAME = "shadow-tui"
-ENV_DATABASE = "SHADOW_TUI_DB"
-
-# How long a SQLite connection waits for another writer's lock, in ms.
-SQLITE_BUSY_TIMEOUT_MS = 10_000
 # How long connecting to PostgreSQL may take before it fails, in seconds.
 PG_CONNECT_TIMEOUT_S = 10
 
@@ -58,16 +54,9 @@ class DatabaseTarget:
         return self.url.set(drivername="postgresql").render_as_string(hide_password=True)
 
 
-def default_database_path() -> Path:
-    """Return the file used when no database is given: `history.db` in the user data folder."""
-    return platformdirs.user_data_path(APP_NAME) / "history.db"
-
-
 def resolve_database(value: str | os.PathLike[str] | None) -> DatabaseTarget:
     """Resolve a DB argument (path or URL), `$SHADOW_TUI_DB`, or the default file."""
-    if value is None or str(value) == "":
-        value = os.environ.get(ENV_DATABASE) or default_database_path()
-    text = os.fspath(value)
+    text = database_argument(value)
     if text.startswith(("postgresql:", "postgres:", "postgresql+")):
         try:
             url = make_url(text.replace("postgres://", "postgresql://", 1))

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import logging
-import re
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,6 +13,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 from shadow_tui.db.fulltext import fulltext_ddl
 from shadow_tui.db.models import TABLES
+from shadow_tui.db.schema_version import MIGRATIONS_DIR, head_version
 from shadow_tui.errors import DatabaseError, SchemaVersionError
 
 if TYPE_CHECKING:
@@ -24,15 +21,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 REQUIRED_TABLES = frozenset(table.name for table in TABLES)
 
 # SQLite's messages for a file whose pages are not valid database pages.
 _DAMAGED_SQLITE = ("database disk image is malformed", "file is not a database")
-
-
-# The `revision = "0001"` line of a migration file.
-_REVISION_LINE = re.compile(r"""^revision\s*=\s*["'](\d+)["']""", re.MULTILINE)
 
 
 def _alembic_config() -> Config:
@@ -43,24 +35,6 @@ def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
-
-
-@cache
-def head_version() -> int:
-    """Return the schema version this release writes and reads: the highest migration revision.
-
-    Revisions are consecutive numbers, each revising the one before, so the
-    highest number is Alembic's head. It is read from the migration files
-    rather than through Alembic, which the version check would otherwise
-    import at every start.
-    """
-    revisions = [
-        int(match.group(1))
-        for path in (MIGRATIONS_DIR / "versions").glob("*.py")
-        if (match := _REVISION_LINE.search(path.read_text(encoding="utf-8")))
-    ]
-    assert revisions, f"the migrations folder {MIGRATIONS_DIR / 'versions'} has no revision"
-    return max(revisions)
 
 
 def _version_of(connection: Connection) -> int | None:
@@ -185,6 +159,10 @@ async def upgrade_schema(engine: AsyncEngine) -> tuple[int | None, int]:
 
 def schema_ddl(dialect_name: str) -> str:
     """Return the complete DDL of the current schema for `sqlite` or `postgresql`."""
+    # Imported here because only printing the DDL needs the PostgreSQL dialect module,
+    # which the browser on a SQLite file would otherwise import before its first frame.
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dialect = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}.get(dialect_name)
     if dialect is None:
         raise ValueError(f"unsupported dialect {dialect_name!r}: use sqlite or postgresql")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,23 +20,12 @@ from shadow_tui.queries.conditions import (
 )
 from shadow_tui.queries.filter import TaskFilter
 from shadow_tui.queries.fts import (
-    SearchTerm, highlight_offsets, parse_search, pg_tsquery_parts, sqlite_match, sqlite_trigram_match,
+    SearchTerm, parse_search, pg_tsquery_parts, sqlite_match, sqlite_trigram_match,
 )
 from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
-
-# Characters of each matched field read to build its snippet. A match past
-# this point is still found, but its snippet shows the start of the field.
-SNIPPET_SOURCE_CHARS = 262_144
-SNIPPET_BEFORE = 60
-SNIPPET_AFTER = 160
-
-_KINDS_BY_TABLE: dict[str, tuple[SearchKind, ...]] = {
-    "chat_messages": ("message",),
-    "task_commands": ("command", "output"),
-    "file_edits": ("diff",),
-}
-_KEY = {"chat_messages": "message_id", "task_commands": "command_id", "file_edits": "edit_id"}
-_WHITESPACE = re.compile(r"\s+")
+from shadow_tui.queries.search_hits import (
+    KEY_COLUMNS, KINDS_BY_TABLE, SNIPPET_SOURCE_CHARS, hit_kind_and_text, make_snippet,
+)
 
 
 async def search(
@@ -60,7 +48,7 @@ async def search(
     scored: list[tuple[float, SearchHit]] = []
     async with engine.connect() as connection:
         for spec in SEARCHABLE_TABLES:
-            if not requested_kinds & set(_KINDS_BY_TABLE[spec.table]):
+            if not requested_kinds & set(KINDS_BY_TABLE[spec.table]):
                 continue
             ranked = await _ranked_keys(connection, spec, terms, dialect, task_filter, limit)
             hits = await _build_hits(connection, spec, terms, ranked)
@@ -89,7 +77,7 @@ async def _ranked_keys(
 ) -> list[tuple[str, float]]:
     """Return (primary key, score) of the best matching rows; lower scores rank first."""
     table = TABLE_BY_NAME[spec.table]
-    key = table.c[_KEY[spec.table]]
+    key = table.c[KEY_COLUMNS[spec.table]]
     extra = _filter_condition(table, task_filter, dialect)
     if dialect == "sqlite":
         rowid = literal_column(f"{spec.table}.rowid")
@@ -144,7 +132,7 @@ async def _build_hits(
     if not ranked:
         return []
     table = TABLE_BY_NAME[spec.table]
-    key = table.c[_KEY[spec.table]]
+    key = table.c[KEY_COLUMNS[spec.table]]
     columns = [
         func.substr(indexed_text(spec, index), 1, SNIPPET_SOURCE_CHARS).label(name)
         for index, name in enumerate(spec.columns)
@@ -160,7 +148,7 @@ async def _build_hits(
         row = rows.get(found)
         if row is None:
             continue
-        kind, field_text = _kind_and_text(spec.table, row, terms)
+        kind, field_text = hit_kind_and_text(spec.table, row._mapping, terms)
         snippet, offsets, line = make_snippet(field_text, terms)
         hits.append(
             (
@@ -178,43 +166,6 @@ async def _build_hits(
             )
         )
     return hits
-
-
-def _kind_and_text(table_name: str, row: Any, terms: list[SearchTerm]) -> tuple[SearchKind, str]:
-    if table_name == "chat_messages":
-        return "message", row.content or ""
-    if table_name == "file_edits":
-        diff = row.diff or ""
-        path = row.file_path or ""
-        return "diff", diff if highlight_offsets(diff, terms) else path
-    command = row.command_text or ""
-    matched = highlight_offsets(command, terms)
-    words_in_command = {word for word in re.findall(r"[^\W_]+", command.lower())}
-    all_terms_in_command = all(
-        all(word in words_in_command or term.prefix for word in term.words) or term.text.lower() in command.lower()
-        for term in terms
-    )
-    if matched and all_terms_in_command:
-        return "command", command
-    return "output", row.output or ""
-
-
-def make_snippet(field_text: str, terms: list[SearchTerm]) -> tuple[str, list[tuple[int, int]], int]:
-    """Cut a one-line snippet around the first match; return it, its match spans and the line."""
-    spans = highlight_offsets(field_text, terms)
-    first = spans[0][0] if spans else 0
-    line = field_text.count("\n", 0, first)
-    start = max(0, first - SNIPPET_BEFORE)
-    end = min(len(field_text), first + SNIPPET_AFTER)
-    raw = field_text[start:end]
-    # Collapse whitespace so the snippet is one line, then find the spans again.
-    snippet = _WHITESPACE.sub(" ", raw)
-    snippet = snippet.strip()
-    if start > 0:
-        snippet = "…" + snippet
-    if end < len(field_text):
-        snippet += "…"
-    return snippet, highlight_offsets(snippet, terms), line
 
 
 __all__ = ["make_snippet", "search"]

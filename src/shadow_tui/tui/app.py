@@ -11,7 +11,7 @@ import asyncio
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 from sqlalchemy.exc import OperationalError
@@ -23,20 +23,18 @@ from textual.reactive import reactive
 from textual.theme import Theme
 
 from shadow_tui.config import Config, ConfigError, load_config_or_defaults, save_setting
-from shadow_tui.db.access import describe_connection_error
 from shadow_tui.db.engine import DatabaseTarget, create_engine_for, resolve_database
-from shadow_tui.db.schema import check_schema
 from shadow_tui.db.shutdown import close_engine
 from shadow_tui.errors import ShadowTuiError
 from shadow_tui.logging_setup import default_log_path, setup_logging
-from shadow_tui.tui.commands import ShadowCommands
-from shadow_tui.tui.help_sections import help_sections, known_binding_ids
 from shadow_tui.tui.messages import ErrorReported
 from shadow_tui.tui.paths import stylesheet_path
 from shadow_tui.tui.screens.error import ErrorScreen
-from shadow_tui.tui.screens.help import HelpScreen
 from shadow_tui.tui.screens.main import MainScreen
 from shadow_tui.tui.workers import report_error
+
+if TYPE_CHECKING:
+    from textual.command import Provider
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +42,19 @@ DEMO_TASKS = 200
 DEMO_SEED = 0
 
 
+def _shadow_commands() -> type[Provider]:
+    # The command palette's provider imports rapidfuzz, which the first frame does not need.
+    from shadow_tui.tui.commands import ShadowCommands
+
+    return ShadowCommands
+
+
 class ShadowTuiApp(App[None]):
     """Browse and search coding-agent sessions."""
 
     TITLE = "shadow-tui"
     CSS_PATH = str(stylesheet_path())
-    COMMANDS = App.COMMANDS | {ShadowCommands}
+    COMMANDS = App.COMMANDS | {_shadow_commands}
 
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -102,6 +107,9 @@ class ShadowTuiApp(App[None]):
     @work(exclusive=True, group="database", exit_on_error=False)
     async def open_database(self) -> None:
         """Check that the database is reachable and current, then start or reload the browser."""
+        from shadow_tui.db.access import describe_connection_error
+        from shadow_tui.db.schema import check_schema
+
         if self.engine is None:
             self._create_engine()
         if self.engine is None or self.target is None:
@@ -178,6 +186,11 @@ class ShadowTuiApp(App[None]):
 
     def _apply_keymap(self) -> None:
         keys = dict(self.config.keys)
+        if not keys:
+            return
+        # Imported here: the help sections import every screen, which the first frame does not need.
+        from shadow_tui.tui.help_sections import known_binding_ids
+
         known = known_binding_ids()
         unknown = sorted(set(keys) - known)
         for binding_id in unknown:
@@ -231,6 +244,9 @@ class ShadowTuiApp(App[None]):
     # Actions ---------------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from shadow_tui.tui.help_sections import help_sections
+        from shadow_tui.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(help_sections()))

@@ -18,14 +18,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from shadow_tui.export.files import default_export_path, export_task_file, resolve_export_path
 from shadow_tui.queries.records import SearchHit, TaskRow
 from shadow_tui.queries.tasks import distinct_values, fetch_task, resolve_task_id
-from shadow_tui.tui.clipboard import copy_text
-from shadow_tui.tui.screens.search import SearchScreen
 from shadow_tui.tui.messages import FilterApplied, ListReloaded, TaskChosen, TaskHighlighted
 from shadow_tui.tui.widgets.detail import TABS, DetailView
-from shadow_tui.tui.widgets.prompt import PromptScreen
 from shadow_tui.tui.widgets.query_bar import QueryBar, clear_statuses, toggle_status
 from shadow_tui.tui.widgets.summary import Summary
 from shadow_tui.tui.widgets.task_list import LIVE_STATUSES, TaskList
@@ -231,6 +227,8 @@ class MainScreen(Screen[None]):
     # Actions ------------------------------------------------------------------------
 
     def action_search(self) -> None:
+        from shadow_tui.tui.screens.search import SearchScreen
+
         def chosen(result: tuple[SearchHit, str] | None) -> None:
             if result is not None:
                 self.open_hit(*result)
@@ -266,11 +264,17 @@ class MainScreen(Screen[None]):
         if task is None:
             self.notify("No task selected to copy.", severity="warning", markup=False)
             return
+        from shadow_tui.tui.clipboard import copy_text
+
         copy_text(self.app, task.task_id)
         self.notify(f"Copied task id {task.task_id}.", markup=False)
 
     def action_export(self) -> None:
         """Ask where to write the open (or selected) task as Markdown or HTML."""
+        # The exporters and the prompt are imported on first use, not before the first frame.
+        from shadow_tui.export.files import default_export_path
+        from shadow_tui.tui.widgets.prompt import PromptScreen
+
         task = self.detail.task_row or self.task_list.selected_task
         if task is None:
             self.notify("No task selected to export.", severity="warning", markup=False)
@@ -286,6 +290,8 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="export", exit_on_error=False)
     @reports_errors("Exporting the task")
     async def _export(self, task_id: str, value: str) -> None:
+        from shadow_tui.export.files import export_task_file, resolve_export_path
+
         path, export_format = resolve_export_path(value, task_id, folder=Path.cwd())
         written = await export_task_file(self.app.engine, task_id, path, export_format)  # type: ignore[attr-defined]
         self.notify(f"Wrote {written}", markup=False)

@@ -16,7 +16,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from shadow_tui.render.markdown import render_message_markdown
 from shadow_tui.render.visible import display_block
 from shadow_tui.tui.widgets.line_source import match_spans
 
@@ -100,6 +99,9 @@ def render_body(content: str, width: int) -> list[Strip]:
 
     Call it from a worker thread. Trailing blank rows are removed.
     """
+    # Imported on first use: markdown-it and Pygments are not needed before a message is shown.
+    from shadow_tui.render.markdown import render_message_markdown
+
     console = Console(
         width=width,
         file=io.StringIO(),

@@ -1,0 +1,73 @@
+"""The parts of global search that both search paths share, without SQLAlchemy.
+
+The SQLAlchemy path (`queries.search`) and the `sqlite3` path for SQLite
+files (`queries.search_sqlite`) take the row keys, the snippet length, the
+kind of a hit and its snippet from here, so their hits read the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from shadow_tui.queries.fts import SearchTerm, highlight_offsets
+from shadow_tui.queries.records import SearchKind
+
+# Characters of each matched field read to build its snippet. A match past
+# this point is still found, but its snippet shows the start of the field.
+SNIPPET_SOURCE_CHARS = 262_144
+SNIPPET_BEFORE = 60
+SNIPPET_AFTER = 160
+
+KINDS_BY_TABLE: dict[str, tuple[SearchKind, ...]] = {
+    "chat_messages": ("message",),
+    "task_commands": ("command", "output"),
+    "file_edits": ("diff",),
+}
+KEY_COLUMNS = {"chat_messages": "message_id", "task_commands": "command_id", "file_edits": "edit_id"}
+_WHITESPACE = re.compile(r"\s+")
+
+
+def hit_kind_and_text(
+    table_name: str, fields: Mapping[str, Any], terms: list[SearchTerm]
+) -> tuple[SearchKind, str]:
+    """Return the kind of a matched row and the text its snippet is cut from.
+
+    A command row is a `command` hit when every term occurs in the command
+    line, else an `output` hit. A diff row whose diff has no match shows its path.
+    """
+    if table_name == "chat_messages":
+        return "message", fields["content"] or ""
+    if table_name == "file_edits":
+        diff = fields["diff"] or ""
+        path = fields["file_path"] or ""
+        return "diff", diff if highlight_offsets(diff, terms) else path
+    command = fields["command_text"] or ""
+    matched = highlight_offsets(command, terms)
+    words_in_command = {word for word in re.findall(r"[^\W_]+", command.lower())}
+    all_terms_in_command = all(
+        all(word in words_in_command or term.prefix for word in term.words) or term.text.lower() in command.lower()
+        for term in terms
+    )
+    if matched and all_terms_in_command:
+        return "command", command
+    return "output", fields["output"] or ""
+
+
+def make_snippet(field_text: str, terms: list[SearchTerm]) -> tuple[str, list[tuple[int, int]], int]:
+    """Cut a one-line snippet around the first match; return it, its match spans and the line."""
+    spans = highlight_offsets(field_text, terms)
+    first = spans[0][0] if spans else 0
+    line = field_text.count("\n", 0, first)
+    start = max(0, first - SNIPPET_BEFORE)
+    end = min(len(field_text), first + SNIPPET_AFTER)
+    raw = field_text[start:end]
+    # Collapse whitespace so the snippet is one line, then find the spans again.
+    snippet = _WHITESPACE.sub(" ", raw)
+    snippet = snippet.strip()
+    if start > 0:
+        snippet = "…" + snippet
+    if end < len(field_text):
+        snippet += "…"
+    return snippet, highlight_offsets(snippet, terms), line

@@ -1,0 +1,156 @@
+"""The sqlite3 search path returns what the SQLAlchemy path returns, and opens only current SQLite files."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from factories import make_session, write_sessions
+from shadow_tui.db.access import open_reader
+from shadow_tui.db.models import TABLES
+from shadow_tui.db.schema_version import REQUIRED_COLUMNS
+from shadow_tui.db.sqlite_reader import open_current_sqlite
+from shadow_tui.demo import write_demo_database
+from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
+from shadow_tui.queries.search import search
+from shadow_tui.queries.search_sqlite import search_sqlite
+
+NOW = datetime(2025, 7, 1, 12, 0, tzinfo=timezone.utc)
+
+# Words, phrases, prefixes, CJK text of every length, operators typed as words, and no match.
+QUERIES = [
+    "error", "pytest", "retry", "test failed", '"assert result"', "build*", "fix*", "the", "TypeError",
+    "translate", "翻译", "错误信息", "中文", "请把 fetch", "src/app.py:42", "C++", "NOT", "don't", "(x",
+    "xylophonequartz", "", "   ", "*", '"', "a",
+]
+KIND_SETS: list[tuple[SearchKind, ...]] = [SEARCH_KINDS, ("message",), ("command",), ("output",), ("diff",),
+                                           ("command", "diff")]
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("search-sqlite") / "demo.db"
+    asyncio.run(write_demo_database(str(path), tasks=40, seed=3, now=NOW))
+    return path
+
+
+def _engine_hits(database: Path, query: str, kinds: tuple[SearchKind, ...], limit: int) -> list[SearchHit]:
+    async def run() -> list[SearchHit]:
+        async with open_reader(str(database)) as (_target, engine):
+            return await search(engine, query, kinds=kinds, limit=limit)
+
+    return asyncio.run(run())
+
+
+def _sqlite_hits(database: Path, query: str, kinds: tuple[SearchKind, ...], limit: int) -> list[SearchHit]:
+    connection = open_current_sqlite(str(database))
+    assert connection is not None
+    try:
+        return search_sqlite(connection, query, kinds=kinds, limit=limit)
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_sqlite_path_matches_engine(demo_database: Path, query: str) -> None:
+    for limit in (1, 7, 50, 1000):
+        expected = _engine_hits(demo_database, query, SEARCH_KINDS, limit)
+        assert _sqlite_hits(demo_database, query, SEARCH_KINDS, limit) == expected, (query, limit)
+
+
+@pytest.mark.parametrize("kinds", KIND_SETS, ids=lambda kinds: "+".join(kinds))
+def test_sqlite_path_matches_engine_per_kind(demo_database: Path, kinds: tuple[SearchKind, ...]) -> None:
+    for query in ("error", "pytest", "diff", "错误信息", "fix*"):
+        expected = _engine_hits(demo_database, query, kinds, 50)
+        assert _sqlite_hits(demo_database, query, kinds, 50) == expected, (query, kinds)
+
+
+def test_sqlite_path_finds_hits(demo_database: Path) -> None:
+    # Guards the comparisons above against two empty result lists.
+    hits = _sqlite_hits(demo_database, "error", SEARCH_KINDS, 50)
+    assert len(hits) == 50
+    assert {hit.kind for hit in hits} >= {"message", "output"}
+    assert all(hit.created_at is not None and hit.created_at.tzinfo is not None for hit in hits)
+    assert _sqlite_hits(demo_database, "错误信息", SEARCH_KINDS, 50)
+
+
+def test_sqlite_path_edge_rows(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.db"
+    output = "line one\n\x1b[31mFAILED\x1b[0m needle \x9b2J\ttabbed needle"
+    sessions = [
+        make_session(1, message="needle in a message", output=output, diff="@@ -1 +1 @@\n-a\n+needle\n"),
+        make_session(2, message="请把renderJobCard的错误信息也翻译成中文"),
+    ]
+    asyncio.run(write_sessions(str(path), sessions))
+    # The CJK queries with a two-character term take the substring scan, which ignores case.
+    for query in ("needle", "FAILED", "failed needle", "needl*", "请把 RenderJobCard", "错误信息 RENDERJOBCARD"):
+        expected = _engine_hits(path, query, SEARCH_KINDS, 50)
+        assert expected, query
+        assert _sqlite_hits(path, query, SEARCH_KINDS, 50) == expected, query
+
+
+def test_reader_is_read_only(demo_database: Path) -> None:
+    connection = open_current_sqlite(str(demo_database))
+    assert connection is not None
+    try:
+        with pytest.raises(sqlite3.OperationalError):
+            connection.execute("DELETE FROM tasks")
+    finally:
+        connection.close()
+
+
+def test_reader_skips_missing_file(tmp_path: Path) -> None:
+    assert open_current_sqlite(str(tmp_path / "missing.db")) is None
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_reader_skips_other_files(tmp_path: Path) -> None:
+    text_file = tmp_path / "notes.db"
+    text_file.write_text("not a database", encoding="utf-8")
+    assert open_current_sqlite(str(text_file)) is None
+    assert open_current_sqlite(str(tmp_path)) is None
+
+
+def test_reader_skips_other_schema_versions(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE alembic_version (version_num TEXT)")
+    connection.execute("INSERT INTO alembic_version VALUES ('0000')")
+    connection.commit()
+    connection.close()
+    assert open_current_sqlite(str(path)) is None
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    assert open_current_sqlite(str(empty)) is None
+
+
+@pytest.mark.parametrize("change", ["DROP TABLE artifacts", "ALTER TABLE tasks DROP COLUMN title"])
+def test_reader_skips_missing_schema_parts(tmp_path: Path, change: str) -> None:
+    path = tmp_path / "changed.db"
+    asyncio.run(write_sessions(str(path), [make_session(1, message="words")]))
+    connection = sqlite3.connect(path)
+    connection.execute(change)
+    connection.commit()
+    connection.close()
+    assert open_current_sqlite(str(path)) is None
+
+
+def test_required_columns_match_models() -> None:
+    expected = {table.name: tuple(column.name for column in table.columns) for table in TABLES}
+    assert REQUIRED_COLUMNS == expected
+
+
+def test_reader_skips_urls(demo_database: Path) -> None:
+    assert open_current_sqlite(f"sqlite:///{demo_database}") is None
+    assert open_current_sqlite("postgresql://user@127.0.0.1/db") is None
+
+
+def test_reader_uses_environment(demo_database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHADOW_TUI_DB", str(demo_database))
+    connection = open_current_sqlite(None)
+    assert connection is not None
+    connection.close()
