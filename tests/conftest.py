@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from shadow_tui.logging_setup import setup_logging
 
 PG_URL_ENV = "SHADOW_TUI_TEST_PG_URL"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -28,6 +31,27 @@ def _isolated_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.delenv("SHADOW_TUI_DB", raising=False)
+
+
+@pytest.fixture
+def app_log(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
+    """Return a function that starts the app's log file in tmp_path at a level, as `--log-level` does.
+
+    The root logger's handlers and level are restored after the test.
+    """
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+
+    def start(log_level: str) -> Path:
+        return setup_logging(log_level, tmp_path / "shadow-tui.log")
+
+    yield start
+    for handler in root.handlers:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+    logging.captureWarnings(False)
 
 
 def pg_admin_url() -> str | None:

@@ -10,7 +10,16 @@ from factories import BOB, NOW, make_session, write_sessions
 from shadow_tui.db.access import open_reader
 from shadow_tui.errors import NotFoundError
 from shadow_tui.queries.filter import parse_filter
-from shadow_tui.queries.items import load_command_output, load_commands, load_edits, load_messages
+from shadow_tui.queries.items import (
+    command_key,
+    count_through,
+    edit_key,
+    load_command_output,
+    load_commands,
+    load_edits,
+    load_messages,
+    message_key,
+)
 from shadow_tui.queries.search import search
 from shadow_tui.queries.tasks import count_tasks, fetch_facets, fetch_task_page, resolve_task_id
 
@@ -133,6 +142,33 @@ async def test_loaders(seeded: str) -> None:
     assert commands[0].failed
     assert not commands[2].failed
     assert edits[0].diff == "@@ -1 +1 @@\n-a\n+b\n"
+
+
+async def test_loaders_after_key(seeded: str) -> None:
+    async with open_reader(seeded) as (_target, engine):
+        messages = await load_messages(engine, "task0000")
+        commands = await load_commands(engine, "task0000")
+        edits = await load_edits(engine, "task0000")
+        later_messages = await load_messages(engine, "task0000", after=message_key(messages[0]))
+        later_commands = await load_commands(engine, "task0000", after=command_key(commands[0]))
+        none_after_last = await load_commands(engine, "task0000", after=command_key(commands[-1]))
+        later_edits = await load_edits(engine, "task0000", after=edit_key(edits[0]))
+    assert later_messages == messages[1:]
+    assert later_commands == commands[1:]
+    assert none_after_last == []
+    assert later_edits == []
+
+
+async def test_count_through_key(seeded: str) -> None:
+    async with open_reader(seeded) as (_target, engine):
+        messages = await load_messages(engine, "task0000")
+        commands = await load_commands(engine, "task0000")
+        edits = await load_edits(engine, "task0000")
+        assert await count_through(engine, "message", "task0000", message_key(messages[0])) == 1
+        assert await count_through(engine, "message", "task0000", message_key(messages[-1])) == 2
+        assert await count_through(engine, "command", "task0000", command_key(commands[1])) == 2
+        assert await count_through(engine, "edit", "task0000", edit_key(edits[0])) == 1
+        assert await count_through(engine, "command", "task0000", None) == 0
 
 
 # Inputs that raise a syntax error in a raw FTS5 MATCH or to_tsquery.

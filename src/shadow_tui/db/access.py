@@ -23,7 +23,7 @@ from shadow_tui.errors import DatabaseError
 
 logger = logging.getLogger(__name__)
 
-def _detail(target: DatabaseTarget, error: BaseException) -> str:
+def error_detail(target: DatabaseTarget, error: BaseException) -> str:
     """Return the first line of the driver's message, with the URL's password masked."""
     original = getattr(error, "orig", None) or error
     if isinstance(original, TimeoutError):
@@ -37,7 +37,7 @@ def _detail(target: DatabaseTarget, error: BaseException) -> str:
 
 def describe_connection_error(target: DatabaseTarget, error: BaseException) -> str:
     """Turn a driver error into one plain line that never contains a password."""
-    detail = _detail(target, error)
+    detail = error_detail(target, error)
     if target.path is None and isinstance(getattr(error, "orig", None) or error, (OSError, TimeoutError)):
         return (
             f"cannot connect to {target.display}: {detail}. "
@@ -48,7 +48,7 @@ def describe_connection_error(target: DatabaseTarget, error: BaseException) -> s
 
 def describe_query_error(target: DatabaseTarget, error: BaseException) -> str:
     """Describe a failed statement on an open database in one plain line, without a password."""
-    detail = _detail(target, error)
+    detail = error_detail(target, error)
     if target.path is not None and is_damaged_file_message(detail):
         return (
             f"the database file {target.display} is damaged ({detail}). "

@@ -22,6 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from shadow_tui.db.locations import database_argument
 from shadow_tui.db.sqlite_reader import SQLITE_BUSY_TIMEOUT_MS
@@ -177,8 +178,18 @@ def _sqlite_engine(path: Path, *, write: bool, create: bool) -> AsyncEngine:
         except sqlite3.OperationalError as error:
             raise DatabaseError(f"cannot open database {path}: {error}") from None
 
-    # A connection closed while a cancelled worker used it can go back to the
-    # pool. The ping on checkout replaces it, so the next read does not fail.
-    engine = create_async_engine("sqlite+aiosqlite://", async_creator=connect, pool_pre_ping=True)
+    if write:
+        # A connection closed while a cancelled statement used it can go
+        # back to the pool. The ping on checkout replaces it.
+        engine = create_async_engine("sqlite+aiosqlite://", async_creator=connect, pool_pre_ping=True)
+    else:
+        # The browser cancels a read when a newer one replaces it (exclusive
+        # workers), often several times a second under a live writer. With a
+        # pool, a connection cancelled mid-statement was later closed while
+        # another read used it ("Cannot operate on a closed database"). So
+        # each read opens its own connection, which costs a few milliseconds
+        # (about 6 ms for a connection, its PRAGMAs and SELECT 1, measured on
+        # a 2-core machine).
+        engine = create_async_engine("sqlite+aiosqlite://", async_creator=connect, poolclass=NullPool)
     event.listen(engine.sync_engine, "connect", _configure_sqlite(read_only=not write))
     return engine

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import LargeBinary, case, cast, func, literal, select
+from sqlalchemy import ColumnElement, LargeBinary, case, cast, func, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shadow_tui.errors import NotFoundError
@@ -27,13 +27,67 @@ def text_length(column: Any, dialect: str) -> Any:
     return case((has_nul, func.length(as_bytes)), else_=func.length(column))
 
 
-async def load_messages(engine: AsyncEngine, task_id: str) -> list[MessageRecord]:
-    """Load a task's messages in chat order."""
+# The order of each kind of row within a task. Keyset reads (`after=`) and
+# `count_through` compare rows by the same columns.
+MESSAGE_ORDER = (MESSAGES.c.sequence, MESSAGES.c.created_at, MESSAGES.c.message_id)
+COMMAND_ORDER = (COMMANDS.c.created_at, COMMANDS.c.command_id)
+EDIT_ORDER = (EDITS.c.created_at, EDITS.c.edit_id)
+ORDER_BY_KIND = {"message": MESSAGE_ORDER, "command": COMMAND_ORDER, "edit": EDIT_ORDER}
+
+
+def message_key(message: MessageRecord) -> tuple[Any, ...]:
+    """Return a message's position in MESSAGE_ORDER."""
+    return (message.sequence, message.created_at, message.message_id)
+
+
+def command_key(command: CommandSummary) -> tuple[Any, ...]:
+    """Return a command's position in COMMAND_ORDER."""
+    return (command.created_at, command.command_id)
+
+
+def edit_key(edit: EditRecord) -> tuple[Any, ...]:
+    """Return an edit's position in EDIT_ORDER."""
+    return (edit.created_at, edit.edit_id)
+
+
+def _beyond(order: tuple[Any, ...], key: tuple[Any, ...], *, after: bool) -> ColumnElement[bool]:
+    """Compare a row's order columns with a key, as a row value: after it, or up to and including it."""
+    values = tuple_(*(literal(value, type_=column.type) for column, value in zip(order, key, strict=True)))
+    columns = tuple_(*order)
+    return columns > values if after else columns <= values
+
+
+async def count_through(engine: AsyncEngine, kind: str, task_id: str, key: tuple[Any, ...] | None) -> int:
+    """Count a task's rows of one kind ("message", "command" or "edit") up to and including `key`.
+
+    A live refresh that appends the rows after `key` compares this count
+    with the number of rows it shows. A row inserted before `key`, or a
+    deleted row, makes them differ, and then the pane reads the whole list
+    again. Rows appended after `key` meanwhile do not change the count.
+    NOTE: a deletion and an insertion before `key` between two refreshes
+    leave the count equal, so the pane keeps its old rows until it is
+    opened again.
+    """
+    if key is None:
+        return 0
+    order = ORDER_BY_KIND[kind]
+    table = order[0].table
     query = (
-        select(MESSAGES)
-        .where(MESSAGES.c.task_id == task_id)
-        .order_by(MESSAGES.c.sequence, MESSAGES.c.created_at, MESSAGES.c.message_id)
+        select(func.count())
+        .select_from(table)
+        .where(table.c.task_id == task_id, _beyond(order, key, after=False))
     )
+    async with engine.connect() as connection:
+        return int(await connection.scalar(query) or 0)
+
+
+async def load_messages(
+    engine: AsyncEngine, task_id: str, *, after: tuple[Any, ...] | None = None,
+) -> list[MessageRecord]:
+    """Load a task's messages in chat order, or with `after` (a `message_key`) only the later ones."""
+    query = select(MESSAGES).where(MESSAGES.c.task_id == task_id).order_by(*MESSAGE_ORDER)
+    if after is not None:
+        query = query.where(_beyond(MESSAGE_ORDER, after, after=True))
     async with engine.connect() as connection:
         result = await connection.execute(query)
         return [
@@ -49,8 +103,13 @@ async def load_messages(engine: AsyncEngine, task_id: str) -> list[MessageRecord
         ]
 
 
-async def load_commands(engine: AsyncEngine, task_id: str) -> list[CommandSummary]:
-    """Load a task's commands in time order, with output sizes but not outputs."""
+async def load_commands(
+    engine: AsyncEngine, task_id: str, *, after: tuple[Any, ...] | None = None,
+) -> list[CommandSummary]:
+    """Load a task's commands in time order, with output sizes but not outputs.
+
+    With `after` (a `command_key`), only the commands after that one.
+    """
     query = (
         select(
             COMMANDS.c.command_id,
@@ -62,8 +121,10 @@ async def load_commands(engine: AsyncEngine, task_id: str) -> list[CommandSummar
             text_length(COMMANDS.c.output, engine.dialect.name).label("output_size"),
         )
         .where(COMMANDS.c.task_id == task_id)
-        .order_by(COMMANDS.c.created_at, COMMANDS.c.command_id)
+        .order_by(*COMMAND_ORDER)
     )
+    if after is not None:
+        query = query.where(_beyond(COMMAND_ORDER, after, after=True))
     async with engine.connect() as connection:
         result = await connection.execute(query)
         return [
@@ -91,8 +152,13 @@ async def load_command_output(engine: AsyncEngine, command_id: str) -> str:
     return str(output)
 
 
-async def load_edits(engine: AsyncEngine, task_id: str, *, with_diff: bool = False) -> list[EditRecord]:
-    """Load a task's file edits in time order; diffs only when asked for."""
+async def load_edits(
+    engine: AsyncEngine, task_id: str, *, with_diff: bool = False, after: tuple[Any, ...] | None = None,
+) -> list[EditRecord]:
+    """Load a task's file edits in time order; diffs only when asked for.
+
+    With `after` (an `edit_key`), only the edits after that one.
+    """
     columns = [
         EDITS.c.edit_id,
         EDITS.c.task_id,
@@ -102,7 +168,9 @@ async def load_edits(engine: AsyncEngine, task_id: str, *, with_diff: bool = Fal
     ]
     if with_diff:
         columns.append(EDITS.c.diff)
-    query = select(*columns).where(EDITS.c.task_id == task_id).order_by(EDITS.c.created_at, EDITS.c.edit_id)
+    query = select(*columns).where(EDITS.c.task_id == task_id).order_by(*EDIT_ORDER)
+    if after is not None:
+        query = query.where(_beyond(EDIT_ORDER, after, after=True))
     async with engine.connect() as connection:
         result = await connection.execute(query)
         return [

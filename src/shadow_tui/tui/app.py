@@ -23,12 +23,15 @@ from textual.reactive import reactive
 from textual.theme import Theme
 
 from shadow_tui.config import Config, ConfigError, load_config_or_defaults, save_setting
+from shadow_tui.db.access import error_detail
 from shadow_tui.db.engine import DatabaseTarget, create_engine_for, resolve_database
+from shadow_tui.db.retry import is_connection_loss
 from shadow_tui.db.shutdown import close_engine
 from shadow_tui.errors import ShadowTuiError
 from shadow_tui.logging_setup import default_log_path, setup_logging
-from shadow_tui.tui.messages import ErrorReported
+from shadow_tui.tui.messages import ConnectionLost, ErrorReported
 from shadow_tui.tui.paths import stylesheet_path
+from shadow_tui.tui.reconnect import lost_message, probe, reconnect_delays, reconnected_message
 from shadow_tui.tui.screens.error import ErrorScreen
 from shadow_tui.tui.screens.main import MainScreen
 from shadow_tui.tui.workers import report_error
@@ -89,6 +92,8 @@ class ShadowTuiApp(App[None]):
         self.engine: AsyncEngine | None = None
         self.target: DatabaseTarget | None = None
         self._engine_error: str | None = None
+        self.connection_lost = False
+        """True from a read that lost the server's connection until a reconnect attempt succeeds."""
         self._saved_theme = self.config.theme
         self._create_engine()
 
@@ -228,6 +233,72 @@ class ShadowTuiApp(App[None]):
             return
         where = self.target.display if self.target is not None else None
         self.push_screen(ErrorScreen(message.message, where=where), self._after_error_screen)
+
+    def on_connection_lost(self, message: ConnectionLost) -> None:
+        if self.connection_lost:
+            # The reconnect worker is running already, and it reloads everything after it reconnects.
+            return
+        self.connection_lost = True
+        if self.target is not None:
+            logger.warning(
+                "%s lost the connection to %s (%s); reconnecting",
+                message.action, self.target.display, error_detail(self.target, message.error),
+            )
+        self._reconnect(message.error)
+
+    @work(exclusive=True, group="reconnect", exit_on_error=False)
+    async def _reconnect(self, error: BaseException) -> None:
+        """Show the lost connection, retry until the server accepts a connection, then reload the browser."""
+        if self.engine is None or self.target is None:
+            self.connection_lost = False
+            return
+        attempt = 0
+
+        for delay in reconnect_delays():
+            message = lost_message(self.target, error, attempt, delay)
+            self._show_connection(message, lost=True)
+            if attempt == 0:
+                self.notify(message, severity="error", timeout=10, markup=False)
+            await asyncio.sleep(delay)
+            attempt += 1
+            try:
+                await probe(self.engine)
+            except Exception as failure:  # noqa: BLE001 - a lost connection is retried, others are reported
+                if not is_connection_loss(failure):
+                    self.connection_lost = False
+                    self._show_connection(None, lost=False)
+                    report_error(self, failure, "Reconnecting to the database")
+                    return
+                error = failure
+                logger.info(
+                    "Reconnect attempt %d to %s failed: %s", attempt, self.target.display,
+                    error_detail(self.target, failure),
+                )
+                continue
+            break
+
+        self.connection_lost = False
+        logger.info("Reconnected to %s after %d attempts", self.target.display, attempt)
+        message = reconnected_message(self.target)
+        # The toast about the lost connection would otherwise stay up beside this one.
+        self.clear_notifications()
+        self.notify(message, timeout=5, markup=False)
+        self._show_connection(message, lost=False)
+        main = self.main_screen
+        if main is not None and main.started:
+            main.reload_all()
+
+    def _show_connection(self, message: str | None, *, lost: bool) -> None:
+        main = self.main_screen
+        if main is None or not main.is_mounted:
+            return
+        status = main.connection_status
+        if message is None:
+            status.hide()
+        elif lost:
+            status.show_lost(message)
+        else:
+            status.show_reconnected(message)
 
     def _after_error_screen(self, choice: str | None) -> None:
         if choice == "quit":

@@ -73,3 +73,13 @@ class ErrorReported(Message):
         self.database = database
         """True when the database is missing, unreadable or unreachable, so retrying may help."""
         self.severity = severity
+
+
+class ConnectionLost(Message):
+    """A read failed because the connection to the database server broke or was refused."""
+
+    def __init__(self, error: BaseException, action: str) -> None:
+        super().__init__()
+        self.error = error
+        self.action = action
+        """The work that failed, such as "Loading tasks"."""

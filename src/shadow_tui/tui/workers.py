@@ -17,8 +17,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from textual.dom import DOMNode
 from textual.worker import NoActiveWorker, get_current_worker
 
+from shadow_tui.db.retry import is_connection_loss
 from shadow_tui.errors import DatabaseError, NotFoundError, QuerySyntaxError, ShadowTuiError
-from shadow_tui.tui.messages import ErrorReported
+from shadow_tui.tui.messages import ConnectionLost, ErrorReported
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,17 @@ def describe_error(error: BaseException, action: str, log_path: str | None = Non
 
 
 def report_error(node: DOMNode, error: BaseException, action: str) -> None:
-    """Log an error with its traceback and ask the app to show it."""
+    """Log an error with its traceback and ask the app to show it.
+
+    A lost connection to the database server goes to the app as
+    ConnectionLost, which shows a status line and reconnects, instead of
+    the error screen.
+    """
+    if is_connection_loss(error):
+        logger.warning("%s failed: the database connection is lost (%s)", action, type(error).__name__)
+        logger.debug("%s failed on a lost connection", action, exc_info=error)
+        node.app.post_message(ConnectionLost(error, action))
+        return
     log_path = getattr(node.app, "log_path", None)
     message, database = describe_error(error, action, str(log_path) if log_path else None)
     if isinstance(error, NotFoundError | QuerySyntaxError):

@@ -11,7 +11,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
-from shadow_tui.queries.items import load_messages
+from shadow_tui.queries.items import count_through, load_messages, message_key
 from shadow_tui.queries.records import MessageRecord, TaskRow
 from shadow_tui.tui.panes.common import DetailPane
 from shadow_tui.tui.widgets.message_list import MessageList
@@ -53,6 +53,21 @@ class ChatPane(DetailPane):
         if keep and self.follow:
             view.action_last_message()
         elif view.selected is None:
+            view.select(0, scroll=False)
+
+    async def fetch_added(self, task: TaskRow) -> list[MessageRecord] | None:
+        shown = self.message_list.messages
+        last = message_key(shown[-1]) if shown else None
+        if await count_through(self.engine, "message", task.task_id, last) != len(shown):
+            return None
+        return await load_messages(self.engine, task.task_id, after=last)
+
+    def apply_added(self, data: list[MessageRecord]) -> None:
+        view = self.message_list
+        view.append_messages(data)
+        if self.follow and view.messages:
+            view.action_last_message()
+        elif view.selected is None and view.messages:
             view.select(0, scroll=False)
 
     def clear(self) -> None:

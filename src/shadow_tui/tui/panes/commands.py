@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
-from shadow_tui.queries.items import load_command_output, load_commands
+from shadow_tui.queries.items import command_key, count_through, load_command_output, load_commands
 from shadow_tui.queries.records import CommandSummary, TaskRow
 from shadow_tui.render.terminal import TerminalDocument, sanitize_inline, strip_ansi
 from shadow_tui.tui.panes.common import (
@@ -136,6 +136,16 @@ class CommandsPane(DetailPane):
         if self.follow and keep and data:
             previous = data[-1]
         self._fill_list(previous.command_id if previous else None, keep=keep)
+
+    async def fetch_added(self, task: TaskRow) -> list[CommandSummary] | None:
+        last = command_key(self.commands[-1]) if self.commands else None
+        if await count_through(self.engine, "command", task.task_id, last) != len(self.commands):
+            return None
+        return await load_commands(self.engine, task.task_id, after=last)
+
+    def apply_added(self, data: list[CommandSummary]) -> None:
+        if data or self.follow:
+            self.apply([*self.commands, *data], keep=True)
 
     def clear(self) -> None:
         self.commands = []

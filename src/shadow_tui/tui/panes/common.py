@@ -140,9 +140,15 @@ class DetailPane(TaskPane):
     @work(exclusive=True, group="pane-load")
     async def _load(self, task: TaskRow, keep: bool) -> None:
         try:
+            if keep and self._loaded_task_id == task.task_id:
+                # A refresh of the rows on screen: read only what was added, if the pane can.
+                added = await self.fetch_added(task)
+                if added is not None:
+                    if self._is_shown(task):
+                        self.apply_added(added)
+                    return
             data = await self.fetch(task)
-            if self._task_row is None or self._task_row.task_id != task.task_id:
-                logger.debug("Dropping rows of task %s, which is no longer shown", task.task_id)
+            if not self._is_shown(task):
                 return
             self.apply(data, keep=keep)
         except Exception as error:  # noqa: BLE001 - logged with its traceback and shown
@@ -154,9 +160,28 @@ class DetailPane(TaskPane):
             self._pending_reveal = None
             self.reveal_item(item_id, line, terms)
 
+    def _is_shown(self, task: TaskRow) -> bool:
+        if self._task_row is None or self._task_row.task_id != task.task_id:
+            logger.debug("Dropping rows of task %s, which is no longer shown", task.task_id)
+            return False
+        return True
+
     async def fetch(self, task: TaskRow) -> Any:
         """Read the task's rows; runs in the worker."""
         raise NotImplementedError(f"{type(self).__name__} must implement fetch()")
+
+    async def fetch_added(self, task: TaskRow) -> Any | None:
+        """Read the rows added after the ones shown; runs in the worker on a refresh.
+
+        Returns None when the pane must read everything again with `fetch`:
+        it cannot append, or rows changed before the last one shown. Panes
+        that append override this and `apply_added`.
+        """
+        return None
+
+    def apply_added(self, data: Any) -> None:
+        """Append the rows that `fetch_added` returned, keeping the selection and scroll (follow moves to the end)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement apply_added() with fetch_added()")
 
     def apply(self, data: Any, *, keep: bool) -> None:
         """Show rows that `fetch` returned; `keep` preserves the selection and scroll."""

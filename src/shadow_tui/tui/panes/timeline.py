@@ -6,15 +6,24 @@ switches to the item's tab and reveals the item there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
 from rich.text import Text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from textual.app import ComposeResult
 
-from shadow_tui.queries.items import load_commands, load_edits, load_messages
-from shadow_tui.queries.records import TaskRow
+from shadow_tui.queries.items import (
+    command_key,
+    count_through,
+    edit_key,
+    load_commands,
+    load_edits,
+    load_messages,
+    message_key,
+)
+from shadow_tui.queries.records import CommandSummary, EditRecord, MessageRecord, TaskRow
 from shadow_tui.render.diff_parse import diff_stats
 from shadow_tui.render.terminal import sanitize_inline
 from shadow_tui.tui.panes.base import ItemKind, OpenItem
@@ -39,13 +48,11 @@ class TimelineItem:
     text: Text
 
 
-def _sort_key(item: TimelineItem, position: int) -> tuple[datetime, int]:
+def _moment(item: TimelineItem) -> datetime:
     moment = item.created_at
     if moment is None:
-        moment = _NEVER
-    elif moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment, position
+        return _NEVER
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 def _row(moment: datetime | None) -> Text:
@@ -55,42 +62,84 @@ def _row(moment: datetime | None) -> Text:
     return row
 
 
+def message_item(message: MessageRecord) -> TimelineItem:
+    row = _row(message.created_at)
+    sender = sanitize_inline(message.sender)
+    row.append(f"{sender:<6}", style=SENDER_STYLES.get(message.sender, "bold magenta"))
+    row.append(" ")
+    row.append(first_line(message.content) or "(empty message)")
+    return TimelineItem("message", message.message_id, message.created_at, row)
+
+
+def command_item(command: CommandSummary) -> TimelineItem:
+    row = _row(command.created_at)
+    row.append("$     ", style="bold yellow")
+    row.append(" ")
+    row.append(first_line(command.command_text) or "(empty command)")
+    row.append("  exit ", style="bright_black")
+    row.append_text(exit_text(command.exit_code, width=0))
+    return TimelineItem("command", command.command_id, command.created_at, row)
+
+
+def edit_item(edit: EditRecord) -> TimelineItem:
+    row = _row(edit.created_at)
+    row.append("edit  ", style="bold blue")
+    row.append(" ")
+    row.append(sanitize_inline(edit.file_path) or "(no path)")
+    added, removed = diff_stats(edit.diff or "")
+    row.append(f"  +{added}", style="green")
+    row.append(f" -{removed}", style="red")
+    return TimelineItem("edit", edit.edit_id, edit.created_at, row)
+
+
+@dataclass
+class TimelineRows:
+    """A task's messages, commands and edits as rows of each kind, in the order they were loaded."""
+
+    messages: list[TimelineItem] = field(default_factory=list)
+    commands: list[TimelineItem] = field(default_factory=list)
+    edits: list[TimelineItem] = field(default_factory=list)
+    last_keys: dict[str, tuple[Any, ...] | None] = field(
+        default_factory=lambda: {"message": None, "command": None, "edit": None}
+    )
+    """The order key (see `shadow_tui.queries.items`) of the last row of each kind."""
+
+    def count(self, kind: str) -> int:
+        return len({"message": self.messages, "command": self.commands, "edit": self.edits}[kind])
+
+    def merged(self) -> list[TimelineItem]:
+        """Return every row in time order.
+
+        Sorting is stable, so rows with equal times keep messages, then
+        commands, then edits, each in their loaded order.
+        """
+        return sorted([*self.messages, *self.commands, *self.edits], key=_moment)
+
+
+async def load_timeline_rows(engine: AsyncEngine, task_id: str, after: TimelineRows | None = None) -> TimelineRows:
+    """Read a task's messages, commands and edits, or with `after` only those added after its rows."""
+    keys = after.last_keys if after is not None else {"message": None, "command": None, "edit": None}
+    messages = await load_messages(engine, task_id, after=keys["message"])
+    commands = await load_commands(engine, task_id, after=keys["command"])
+    edits = await load_edits(engine, task_id, with_diff=True, after=keys["edit"])
+    rows = TimelineRows(
+        messages=[message_item(message) for message in messages],
+        commands=[command_item(command) for command in commands],
+        edits=[edit_item(edit) for edit in edits],
+        last_keys=dict(keys),
+    )
+    if messages:
+        rows.last_keys["message"] = message_key(messages[-1])
+    if commands:
+        rows.last_keys["command"] = command_key(commands[-1])
+    if edits:
+        rows.last_keys["edit"] = edit_key(edits[-1])
+    return rows
+
+
 async def load_timeline(engine: AsyncEngine, task_id: str) -> list[TimelineItem]:
     """Read a task's messages, commands and edits and merge them in time order."""
-    messages = await load_messages(engine, task_id)
-    commands = await load_commands(engine, task_id)
-    edits = await load_edits(engine, task_id, with_diff=True)
-
-    items: list[TimelineItem] = []
-    for message in messages:
-        row = _row(message.created_at)
-        sender = sanitize_inline(message.sender)
-        row.append(f"{sender:<6}", style=SENDER_STYLES.get(message.sender, "bold magenta"))
-        row.append(" ")
-        row.append(first_line(message.content) or "(empty message)")
-        items.append(TimelineItem("message", message.message_id, message.created_at, row))
-    for command in commands:
-        row = _row(command.created_at)
-        row.append("$     ", style="bold yellow")
-        row.append(" ")
-        row.append(first_line(command.command_text) or "(empty command)")
-        row.append("  exit ", style="bright_black")
-        row.append_text(exit_text(command.exit_code, width=0))
-        items.append(TimelineItem("command", command.command_id, command.created_at, row))
-    for edit in edits:
-        row = _row(edit.created_at)
-        row.append("edit  ", style="bold blue")
-        row.append(" ")
-        row.append(sanitize_inline(edit.file_path) or "(no path)")
-        added, removed = diff_stats(edit.diff or "")
-        row.append(f"  +{added}", style="green")
-        row.append(f" -{removed}", style="red")
-        items.append(TimelineItem("edit", edit.edit_id, edit.created_at, row))
-
-    # Sorting is stable, so items with equal times keep messages, then
-    # commands, then edits, each in their loaded order.
-    order = sorted(range(len(items)), key=lambda index: _sort_key(items[index], index))
-    return [items[index] for index in order]
+    return (await load_timeline_rows(engine, task_id)).merged()
 
 
 class TimelinePane(DetailPane):
@@ -105,6 +154,7 @@ class TimelinePane(DetailPane):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.items: list[TimelineItem] = []
+        self._rows = TimelineRows()
 
     def compose(self) -> ComposeResult:
         yield LineList(empty_text="Nothing happened in this task.", find_prompt=False, id="timeline-list")
@@ -116,13 +166,34 @@ class TimelinePane(DetailPane):
     def find_view(self) -> LineView | None:
         return self.list_view
 
-    async def fetch(self, task: TaskRow) -> list[TimelineItem]:
-        return await load_timeline(self.engine, task.task_id)
+    async def fetch(self, task: TaskRow) -> TimelineRows:
+        return await load_timeline_rows(self.engine, task.task_id)
 
-    def apply(self, data: list[TimelineItem], *, keep: bool) -> None:
+    async def fetch_added(self, task: TaskRow) -> TimelineRows | None:
+        for kind in ("message", "command", "edit"):
+            shown = await count_through(self.engine, kind, task.task_id, self._rows.last_keys[kind])
+            if shown != self._rows.count(kind):
+                return None
+        return await load_timeline_rows(self.engine, task.task_id, after=self._rows)
+
+    def apply_added(self, data: TimelineRows) -> None:
+        if not (data.messages or data.commands or data.edits):
+            if self.follow and self.items:
+                self.list_view.move_cursor(len(self.items) - 1, notify=False)
+            return
+        self.apply(TimelineRows(
+            messages=self._rows.messages + data.messages,
+            commands=self._rows.commands + data.commands,
+            edits=self._rows.edits + data.edits,
+            last_keys=data.last_keys,
+        ), keep=True)
+
+    def apply(self, data: TimelineRows, *, keep: bool) -> None:
         view = self.list_view
         cursor = view.cursor
         selected_id = self.items[cursor].item_id if keep and cursor is not None and cursor < len(self.items) else None
+        self._rows = data
+        data = data.merged()
         self.items = data
         view.set_source(LineSource.from_texts([item.text for item in data]), keep_position=keep)
         if not data:
@@ -135,6 +206,7 @@ class TimelinePane(DetailPane):
 
     def clear(self) -> None:
         self.items = []
+        self._rows = TimelineRows()
         self.list_view.set_source(LineSource.empty())
 
     def reveal_item(self, item_id: str, line: int, terms: str) -> None:

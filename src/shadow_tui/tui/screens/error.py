@@ -58,7 +58,9 @@ class ErrorScreen(ModalScreen[str]):
     def update_message(self, message: str) -> None:
         """Show a newer error, such as the result of a failed retry."""
         self.message = message
-        self.query_one("#error-message", Static).update(Text(message))
+        if self.is_mounted:
+            # Before the screen has composed, compose() shows `self.message`.
+            self.query_one("#error-message", Static).update(Text(message))
 
     def action_retry(self) -> None:
         self.dismiss("retry")

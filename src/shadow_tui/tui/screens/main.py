@@ -21,6 +21,7 @@ from textual.widgets import Footer
 from shadow_tui.queries.records import SearchHit, TaskRow
 from shadow_tui.queries.tasks import distinct_values, fetch_task, resolve_task_id
 from shadow_tui.tui.messages import FilterApplied, ListReloaded, TaskChosen, TaskHighlighted
+from shadow_tui.tui.widgets.connection_status import ConnectionStatus
 from shadow_tui.tui.widgets.detail import TABS, DetailView
 from shadow_tui.tui.widgets.query_bar import QueryBar, clear_statuses, toggle_status
 from shadow_tui.tui.widgets.summary import Summary
@@ -76,6 +77,7 @@ class MainScreen(Screen[None]):
                 yield Summary(id="summary")
                 yield TaskList(id="task-list")
             yield DetailView(id="detail")
+        yield ConnectionStatus(id="connection-status")
         yield Footer()
 
     # Parts -------------------------------------------------------------------
@@ -95,6 +97,10 @@ class MainScreen(Screen[None]):
     @property
     def summary(self) -> Summary:
         return self.query_one(Summary)
+
+    @property
+    def connection_status(self) -> ConnectionStatus:
+        return self.query_one(ConnectionStatus)
 
     @property
     def is_wide(self) -> bool:
@@ -156,6 +162,9 @@ class MainScreen(Screen[None]):
     def _live_refresh(self) -> None:
         if self.app.screen is not self or not self.task_list.loaded:
             # Behind another screen, or still loading: a reload now would cancel the first load.
+            return
+        if getattr(self.app, "connection_lost", False):
+            # The app's reconnect worker reloads everything once the server accepts connections again.
             return
         self.task_list.refresh_visible()
         self.summary.refresh_counts()

@@ -27,6 +27,7 @@ from shadow_tui.tui.panes.info import InfoPane
 from shadow_tui.tui.panes.timeline import TimelinePane
 from shadow_tui.tui.widgets.find_bar import FindBar
 from shadow_tui.tui.widgets.summary import OTHER_STATUS_STYLE, STATUS_STYLES
+from shadow_tui.tui.widgets.task_list import LIVE_STATUSES
 from shadow_tui.tui.widgets.task_columns import format_absolute, format_duration, short_repo, task_label
 
 logger = logging.getLogger(__name__)
@@ -130,10 +131,19 @@ class DetailView(Vertical):
         self._ensure_shown(self.active_tab)
 
     def update_task(self, task: TaskRow) -> None:
-        """Take newer data of the shown task (status, counts) without reloading the panes."""
+        """Take newer data of the shown task (status, counts) without reloading the panes.
+
+        When a running or pending task has just finished, the panes refresh
+        once more: rows written after their last refresh and before the
+        status change would otherwise stay hidden, because the live refresh
+        reads only tasks that still run.
+        """
         if self.task_row is not None and task.task_id == self.task_row.task_id:
+            finished = self.task_row.status in LIVE_STATUSES and task.status not in LIVE_STATUSES
             self.task_row = task
             self.query_one("#detail-header", Static).update(task_header(task))
+            if finished:
+                self.refresh_running()
 
     def _ensure_shown(self, key: str) -> None:
         task_id = self.task_row.task_id if self.task_row is not None else None

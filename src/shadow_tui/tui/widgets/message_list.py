@@ -139,6 +139,17 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
         self._request_visible()
 
+    def append_messages(self, messages: Sequence[MessageRecord]) -> None:
+        """Add messages at the end, keeping the rendered bodies, the selection and the scroll position."""
+        if not messages:
+            return
+        width = self._width or self.body_width
+        self.messages.extend(messages)
+        self._heights.extend(estimate_height(message.content, width) + 2 for message in messages)
+        self._update_starts()
+        self.refresh()
+        self._request_visible()
+
     def _reset_layout(self) -> None:
         self._generation += 1
         self._width = self.body_width
