@@ -86,12 +86,18 @@ def profile_direct(mode: str, scale_name: str, target: Path) -> None:
     output, diff, contents = asyncio.run(_heavy_rows(scale_name))
     profiler = cProfile.Profile()
     if mode == "diff":
-        from shadow_tui.render.diff_document import render_diff
+        from shadow_tui.render.diff_lazy import DiffDocument
         from shadow_tui.render.diff_parse import parse_diff
+        from shadow_tui.render.diff_summary import summarize_diff
 
+        # The Diffs tab's three steps: the summary, the parse, and the
+        # document with the chunk at the top rendered.
         profiler.enable()
+        summarize_diff(diff, "src/generated/tables.py")
         parsed = parse_diff(diff, "src/generated/tables.py")
-        render_diff(parsed.files, side_by_side=False, width=120, highlight=True)
+        document = DiffDocument(parsed.files, side_by_side=False, width=120, highlight=True)
+        for key in document.chunk_keys(0, 60):
+            document.render_chunk(key)
         profiler.disable()
     elif mode == "output":
         from shadow_tui.render.terminal import TerminalDocument

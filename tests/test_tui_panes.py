@@ -403,7 +403,7 @@ async def test_diffs_renderer_error_shows_text(database: Path, monkeypatch: pyte
     def broken_renderer(*args: object, **kwargs: object) -> None:
         raise ValueError("renderer bug")
 
-    monkeypatch.setattr("shadow_tui.tui.panes.diffs.render_diff", broken_renderer)
+    monkeypatch.setattr("shadow_tui.tui.panes.diffs.DiffDocument", broken_renderer)
     pane = DiffsPane()
     app = PaneApp(database, pane)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -28,7 +28,8 @@ class DiffRendering:
     hunk_starts: list[int]
 
 
-def _file_header(file: DiffFile, theme: DiffTheme) -> Text:
+def file_header_line(file: DiffFile, theme: DiffTheme) -> Text:
+    """Render the line above a file's changes: its path or rename, kind and +/- counts."""
     if file.kind == "renamed" and file.old_path and file.old_path != file.path:
         name = f"{display_line(file.old_path)} → {display_line(file.path)}"
     else:
@@ -62,7 +63,7 @@ def render_diff(
     starts: list[int] = []
     for file in files:
         file_starts.append(len(lines))
-        lines.append(_file_header(file, theme))
+        lines.append(file_header_line(file, theme))
         offset = len(lines)
         if side_by_side and width is not None:
             lines.extend(render_side_by_side(file, width, highlight=highlight, theme=theme))

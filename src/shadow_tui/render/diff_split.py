@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import overload
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +33,52 @@ def split_diff_lines(text: str) -> list[str]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    if "\r" not in text:
+        return lines
     return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+class TextLines(Sequence[str]):
+    """The lines of a text as `split_diff_lines` returns them, cut from the text when read.
+
+    It keeps the text and an 8-byte offset per line instead of one string
+    per line, which for 100,000 lines of 45 characters is about 1 MB instead
+    of 10 MB.
+    """
+
+    def __init__(self, text: str, pieces: list[str] | None = None) -> None:
+        """Index `text`. `pieces` is `text.split("\\n")` without a final "", when the caller has it."""
+        if pieces is None:
+            pieces = text.split("\n")
+            if pieces and pieces[-1] == "":
+                pieces.pop()
+        self._text = text
+        # Line i starts at _lengths[i] + i, because each line before it
+        # ends with one "\n".
+        self._lengths = array("q", accumulate(map(len, pieces), initial=0))
+
+    def __len__(self) -> int:
+        return len(self._lengths) - 1
+
+    def __iter__(self) -> Iterator[str]:
+        # Splitting again is faster than slicing line by line.
+        return iter(split_diff_lines(self._text))
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[position] for position in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(f"line {index} is outside the text's {len(self)} lines")
+        line = self._text[self._lengths[index] + index : self._lengths[index + 1] + index]
+        return line[:-1] if line.endswith("\r") else line
 
 
 def hunk_counts(match: re.Match[str]) -> tuple[int, int]:

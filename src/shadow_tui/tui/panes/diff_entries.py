@@ -9,6 +9,7 @@ from rich.text import Text
 
 from shadow_tui.queries.records import EditRecord
 from shadow_tui.render.diff_parse import DiffFile, DiffKind, parse_diff
+from shadow_tui.render.diff_summary import FileSummary, summarize_diff
 from shadow_tui.render.terminal import sanitize_inline
 
 KIND_STYLES: dict[str, str] = {
@@ -26,7 +27,8 @@ class EditedFile:
     """One file of one edit's diff."""
 
     edit_id: str
-    file: DiffFile
+    file: DiffFile | FileSummary
+    """The parsed file, or its summary while the parse runs."""
 
 
 @dataclass(slots=True)
@@ -60,6 +62,26 @@ def parse_edits(edits: Sequence[EditRecord]) -> list[EditedFile]:
             parsed_files = parsed.files
         files.extend(EditedFile(edit.edit_id, diff_file) for diff_file in parsed_files)
     return files
+
+
+def summarize_edits(edits: Sequence[EditRecord]) -> list[EditedFile]:
+    """Summarise every edit's files without parsing, in the order `parse_edits` returns them."""
+    return [
+        EditedFile(edit.edit_id, summary)
+        for edit in edits
+        for summary in summarize_diff(edit.diff or "", edit.file_path or None)
+    ]
+
+
+def summary_lines(files: Sequence[EditedFile]) -> tuple[list[Sequence[str]], int]:
+    """Return the raw lines of each summarised file, and the widest line's cell width."""
+    parts: list[Sequence[str]] = []
+    widest = 0
+    for edited in files:
+        if isinstance(edited.file, FileSummary):
+            parts.append(edited.file.lines)
+            widest = max(widest, edited.file.widest)
+    return parts, widest
 
 
 def combined_kind(kinds: Sequence[DiffKind]) -> DiffKind:

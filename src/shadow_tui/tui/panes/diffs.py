@@ -1,9 +1,12 @@
 """The Diffs tab: the files a task edited, and their changes unified or side by side.
 
-Parsing and rendering run in a thread worker, because syntax highlighting
-blocks (see `shadow_tui.render.highlight`). A large diff shows its raw lines
-at once and its coloured rendering when that is ready. A diff that cannot be
-parsed is shown as plain text under a warning.
+The tab opens in three steps, each in a thread worker: a scan of the diff
+text lists the files and shows the raw lines (`summarize_edits`), the parse
+replaces that list (`parse_edits`), and a `DiffDocument` shows the parsed
+lines, first uncoloured and then highlighted chunk by chunk as the view
+needs them. Highlighting blocks (see `shadow_tui.render.highlight`), so it
+never runs on the UI thread. A diff that cannot be parsed is shown as plain
+text under a warning.
 """
 
 from __future__ import annotations
@@ -19,14 +22,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
-from shadow_tui.queries.items import load_edits
-from shadow_tui.queries.records import TaskRow
+from shadow_tui.queries.diffs import load_edit_diffs
+from shadow_tui.queries.records import EditRecord, TaskRow
+from shadow_tui.render.diff_document import DiffRendering, next_start, previous_start
+from shadow_tui.render.diff_lazy import ChunkKey, DiffDocument
 from shadow_tui.render.diff_parse import DiffFile
-from shadow_tui.render.diff_document import DiffRendering, next_start, previous_start, render_diff
-from shadow_tui.render.diff_split import split_diff_lines
-from shadow_tui.render.visible import display_line
 from shadow_tui.tui.panes.common import DetailPane
-from shadow_tui.tui.panes.diff_entries import DiffEntry, EditedFile, build_entries, entry_line, parse_edits
+from shadow_tui.tui.panes.diff_entries import (
+    DiffEntry,
+    EditedFile,
+    build_entries,
+    entry_line,
+    parse_edits,
+    summarize_edits,
+    summary_lines,
+)
+from shadow_tui.tui.panes.diff_sources import document_source, raw_rendering, raw_source
 from shadow_tui.tui.widgets.line_list import LineList
 from shadow_tui.tui.widgets.line_source import LineSource
 from shadow_tui.tui.widgets.line_view import LineView
@@ -35,8 +46,6 @@ logger = logging.getLogger(__name__)
 
 SIDE_BY_SIDE_MIN_WIDTH = 120
 """Narrower panes leave too little room for two columns of code."""
-RAW_PREVIEW_LINES = 2_000
-"""Diffs with more lines than this show their raw text while they render."""
 
 HEADER = f"{'kind':<8} {'added':>7} {'removed':>7}  file"
 
@@ -67,15 +76,20 @@ class DiffsPane(DetailPane):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.files: list[EditedFile] = []
+        """The task's files: summaries until the parse arrives, then parsed files."""
         self.entries: list[DiffEntry] = []
+        self.parsed = False
+        """Whether `files` contains parsed files."""
         self.side_by_side = False
-        self.rendering: DiffRendering | None = None
+        self.rendering: DiffDocument | DiffRendering | None = None
         """The rendering shown, or None while the first one for an entry is being made."""
         self.rendering_pending = False
         """Whether a rendering is being made; the previous one stays in view meanwhile."""
         self._generation = 0
+        self._parse_generation = 0
         self._rendered_width = 0
         self._target: tuple[str, int, str] | None = None
+        self._requested_chunks: set[ChunkKey] = set()
 
     def compose(self) -> ComposeResult:
         yield Static(Text(HEADER), classes="pane-header", id="diff-header")
@@ -103,19 +117,30 @@ class DiffsPane(DetailPane):
 
     # Loading
 
-    async def fetch(self, task: TaskRow) -> list[EditedFile]:
-        edits = await load_edits(self.engine, task.task_id, with_diff=True)
-        return await asyncio.to_thread(parse_edits, edits)
+    async def fetch(self, task: TaskRow) -> tuple[list[EditRecord], list[EditedFile]]:
+        edits = await load_edit_diffs(self.engine, task.task_id)
+        return edits, await asyncio.to_thread(summarize_edits, edits)
 
-    def apply(self, data: list[EditedFile], *, keep: bool) -> None:
+    def apply(self, data: tuple[list[EditRecord], list[EditedFile]], *, keep: bool) -> None:
+        edits, summaries = data
+        self._parse_generation += 1
+        if not (keep and self.parsed):
+            # A refresh keeps the parsed list and its rendering in view until the new parse arrives.
+            self.parsed = False
+            self._show_files(summaries, keep=keep)
+        # The parse starts after the next frame, so that it does not compete
+        # with drawing the summaries for the interpreter lock.
+        self.call_after_refresh(self._parse_in_thread, self._parse_generation, edits, keep)
+
+    def _show_files(self, files: list[EditedFile], *, keep: bool) -> None:
+        """List the files and show the selected entry, keeping the selection and scroll position with `keep`."""
         previous = self.selected_entry.label if keep and self.selected_entry else None
-        self.files = data
-        self.entries = build_entries(data) if data else []
+        self.files = files
+        self.entries = build_entries(files) if files else []
         view = self.list_view
         view.set_source(LineSource.from_texts([entry_line(entry) for entry in self.entries]), keep_position=keep)
-        total = self.entries[0] if self.entries else None
         header = Text(HEADER)
-        if total is not None:
+        if self.entries:
             header.append(f"   {len(self.entries) - 1:,} files", style="italic")
         self.query_one("#diff-header", Static).update(header)
         if not self.entries:
@@ -125,9 +150,25 @@ class DiffsPane(DetailPane):
         view.move_cursor(index, notify=False)
         self._show_entry(self.entries[index], keep=keep)
 
+    @work(thread=True, exclusive=True, group="diff-parse")
+    def _parse_in_thread(self, generation: int, edits: list[EditRecord], keep: bool) -> None:
+        files = parse_edits(edits)
+        self.app.call_from_thread(self._show_parsed, generation, files, keep)
+
+    def _show_parsed(self, generation: int, files: list[EditedFile], keep: bool) -> None:
+        if generation != self._parse_generation:
+            return
+        # The summaries are in view with the same selection, so the parsed
+        # files replace them without moving the view.
+        keep_view = keep or bool(self.files)
+        self.parsed = True
+        self._show_files(files, keep=keep_view)
+
     def clear(self) -> None:
+        self._parse_generation += 1
         self.files = []
         self.entries = []
+        self.parsed = False
         self.list_view.set_source(LineSource.empty())
         self._show_entry(None)
 
@@ -149,6 +190,7 @@ class DiffsPane(DetailPane):
     def _show_entry(self, entry: DiffEntry | None, *, keep: bool = False) -> None:
         """Render an entry's files; `keep` leaves the current lines in view until the new ones arrive."""
         self._generation += 1
+        self._requested_chunks = set()
         title = self.query_one("#diff-title", Static)
         self.rendering_pending = entry is not None
         if entry is None:
@@ -160,15 +202,21 @@ class DiffsPane(DetailPane):
         files = self._entry_files(entry)
         if not keep:
             self.rendering = None
-            raw_lines = [line for edited in files for line in split_diff_lines(edited.file.raw)]
-            if len(raw_lines) > RAW_PREVIEW_LINES:
-                self.diff_view.set_source(LineSource.from_strings([display_line(line) for line in raw_lines]))
-            else:
+            if self.parsed:
                 self.diff_view.empty_text = "Rendering…"
                 self.diff_view.set_source(LineSource.empty())
+            else:
+                self.diff_view.set_source(raw_source(*summary_lines(files)))
+        if not self.parsed:
+            # `_show_parsed` shows the entry again when the parse arrives.
+            return
         width = self._render_width()
         self._rendered_width = width
-        self._render_in_thread(self._generation, [edited.file for edited in files], self.side_by_side, width, keep)
+        parsed = [edited.file for edited in files if isinstance(edited.file, DiffFile)]
+        view = self.diff_view
+        top = view.top_line if keep else 0
+        in_view = range(top, top + max(view.size.height, 1))
+        self._render_in_thread(self._generation, parsed, self.side_by_side, width, keep, in_view)
 
     def _title(self, entry: DiffEntry) -> Text:
         title = entry_line(entry)
@@ -184,26 +232,80 @@ class DiffsPane(DetailPane):
         return max(20, width - view.styles.scrollbar_size_vertical)
 
     @work(thread=True, exclusive=True, group="diff-render")
-    def _render_in_thread(self, generation: int, files: Sequence[DiffFile], side_by_side: bool, width: int, keep: bool) -> None:
+    def _render_in_thread(
+        self, generation: int, files: Sequence[DiffFile], side_by_side: bool, width: int, keep: bool, in_view: range
+    ) -> None:
+        """Index the files as a document, show it, and highlight the lines `in_view` before it counts as shown."""
         try:
-            rendering = render_diff(list(files), side_by_side=side_by_side, width=width, highlight=True)
+            document = DiffDocument(files, side_by_side=side_by_side, width=width, highlight=True)
         except Exception as error:  # noqa: BLE001 - a diff that breaks the renderer is shown as text
             paths = ", ".join(diff_file.path for diff_file in files[:3])
             logger.warning("Rendering the diff of %s failed; showing it as text", paths, exc_info=True)
-            rendering = _raw_rendering(files, f"This diff could not be rendered ({error!r}). Showing the raw text.")
-        # Measuring the widest line reads every line, so it runs here, off the UI thread.
-        source = LineSource.from_texts(rendering.lines)
-        self.app.call_from_thread(self._show_rendering, generation, rendering, source, keep)
+            rendering = raw_rendering(files, f"This diff could not be rendered ({error!r}). Showing the raw text.")
+            source = LineSource.from_texts(rendering.lines)
+            self.app.call_from_thread(self._show_rendering, generation, rendering, source, keep)
+            return
 
-    def _show_rendering(self, generation: int, rendering: DiffRendering, source: LineSource, keep: bool) -> None:
+        source = document_source(document)
+        if not keep:
+            # With `keep` the previous rendering stays in view instead, so a
+            # refresh of a running task does not flash uncoloured lines.
+            self.app.call_from_thread(self._show_lines, generation, source)
+        for key in document.chunk_keys(in_view.start, in_view.stop):
+            self._render_chunk(document, key)
+        self.app.call_from_thread(self._show_rendering, generation, document, source, keep)
+
+    @staticmethod
+    def _render_chunk(document: DiffDocument, key: ChunkKey) -> bool:
+        """Highlight one chunk of a document in this worker thread, returning False when that failed."""
+        try:
+            document.render_chunk(key)
+        except Exception:  # noqa: BLE001 - the lines stay uncoloured and the failure is logged
+            logger.warning("Highlighting chunk %s of the diff failed; its lines stay uncoloured", key, exc_info=True)
+            return False
+        return True
+
+    def _show_lines(self, generation: int, source: LineSource) -> None:
+        """Show a document's uncoloured lines while its first chunk is highlighted."""
+        if generation != self._generation:
+            return
+        has_lines = self.diff_view.line_count > 0
+        self.diff_view.set_source(source, keep_position=has_lines)
+
+    def _show_rendering(
+        self, generation: int, rendering: DiffDocument | DiffRendering, source: LineSource, keep: bool
+    ) -> None:
         if generation != self._generation:
             return
         self.rendering = rendering
         self.rendering_pending = False
         self.diff_view.empty_text = "No changes."
-        has_preview = self.diff_view.line_count > 0
-        self.diff_view.set_source(source, keep_position=keep or has_preview)
+        if self.diff_view.source is source:
+            self.diff_view.refresh_lines()
+        else:
+            has_lines = self.diff_view.line_count > 0
+            self.diff_view.set_source(source, keep_position=keep or has_lines)
+        if not isinstance(rendering, DiffRendering):
+            rendering.on_missing = lambda key: self._request_chunk(generation, rendering, key)
         self._go_to_target()
+
+    def _request_chunk(self, generation: int, document: DiffDocument, key: ChunkKey) -> None:
+        """Start highlighting a chunk that the view drew uncoloured, once per request."""
+        if generation != self._generation or key in self._requested_chunks:
+            return
+        self._requested_chunks.add(key)
+        self._render_chunk_in_thread(generation, document, key)
+
+    @work(thread=True, group="diff-chunks")
+    def _render_chunk_in_thread(self, generation: int, document: DiffDocument, key: ChunkKey) -> None:
+        if self._render_chunk(document, key):
+            self.app.call_from_thread(self._show_chunk, generation, key)
+
+    def _show_chunk(self, generation: int, key: ChunkKey) -> None:
+        if generation == self._generation:
+            # A chunk that the document later drops from its cache is requested again.
+            self._requested_chunks.discard(key)
+            self.diff_view.refresh_lines()
 
     def on_resize(self) -> None:
         if self.side_by_side and self.size.width < SIDE_BY_SIDE_MIN_WIDTH:
@@ -291,10 +393,3 @@ class DiffsPane(DetailPane):
 
     def action_previous_file(self) -> None:
         self._jump(self.rendering.file_starts if self.rendering else None, False, "file")
-
-
-def _raw_rendering(files: Sequence[DiffFile], warning: str) -> DiffRendering:
-    lines = [Text(f"⚠ {warning}", style="bold yellow")]
-    for diff_file in files:
-        lines.extend(Text(display_line(line)) for line in split_diff_lines(diff_file.raw))
-    return DiffRendering(lines=lines, file_starts=[], hunk_starts=[])

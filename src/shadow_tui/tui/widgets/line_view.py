@@ -134,6 +134,11 @@ class LineView(LineFindMixin, ScrollView, can_focus=True, inherit_bindings=False
             self._move(0, 0)
         self.refresh()
 
+    def refresh_lines(self) -> None:
+        """Draw the lines again, for a source whose lines changed in place (same count and widths)."""
+        self._clear_cache()
+        self.refresh()
+
     def _clear_cache(self) -> None:
         self._strips.clear()
         self._wrapped.clear()
