@@ -8,6 +8,7 @@ import pytest
 from rich.style import Style
 from rich.text import Text
 
+from shadow_tui.render import highlight
 from shadow_tui.render.highlight import (
     MAX_LINE_CHARS,
     clear_highlight_cache,
@@ -163,7 +164,9 @@ def test_lexer_name_for_unknown_name() -> None:
     assert lexer_name_for("notes.unknown-extension") is None
 
 
-def test_lexer_name_for_guesses_content() -> None:
+def test_lexer_name_for_guesses_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    # guess_lexer tries every lexer, which can outlast the 1 s budget on a busy machine.
+    monkeypatch.setattr(highlight, "GUESS_TIMEOUT", 30.0)
     assert lexer_name_for(None, "#!/usr/bin/env python3\nimport sys\nprint(sys.argv)\n") == "python"
 
 
