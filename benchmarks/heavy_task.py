@@ -15,6 +15,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import text
+
 from shadow_tui.db.access import open_writer
 from shadow_tui.db.writer import UserData
 from shadow_tui.recorder import Recorder
@@ -26,7 +28,7 @@ logger = logging.getLogger(__name__)
 HEAVY_TASK_ID = "bench-heaviest-task"
 HEAVY_COMMAND_ID = "bench-heaviest-output"
 HEAVY_EDIT_ID = "bench-heaviest-diff"
-HEAVY_VERSION = 1
+HEAVY_VERSION = 2
 """Changes whenever the content below changes, so cached databases are rebuilt."""
 
 _WORDS = (
@@ -91,7 +93,9 @@ def big_diff(rng: random.Random, line_count: int, path: str = "src/generated/tab
     lines = [f"--- a/{path}", f"+++ b/{path}"]
     old_line = 1
     new_line = 1
-    while len(lines) < line_count:
+    # Only whole hunks: a hunk cut short would make the diff malformed, and
+    # the app would show it as raw text instead of highlighting it.
+    while len(lines) + 20 <= line_count:
         body: list[str] = []
         removed = 0
         added = 0
@@ -112,7 +116,7 @@ def big_diff(rng: random.Random, line_count: int, path: str = "src/generated/tab
         lines.extend(body)
         old_line += old_count + 40
         new_line += new_count + 40
-    return "\n".join(lines[:line_count]) + "\n"
+    return "\n".join(lines) + "\n"
 
 
 def small_diff(path: str, number: int) -> str:
@@ -128,6 +132,9 @@ async def add_heavy_task(database: str, scale: Scale, *, now: datetime, seed: in
     start = now - timedelta(hours=2)
     user = UserData(user_id="bench-user", username="bench", display_name="Benchmark Agent")
     async with open_writer(database) as (_target, engine):
+        # An earlier version of the task is replaced, not merged: rows with known ids are never rewritten.
+        async with engine.begin() as connection:
+            await connection.execute(text("DELETE FROM tasks WHERE task_id = :task_id"), {"task_id": HEAVY_TASK_ID})
         recorder = Recorder(engine)
         await recorder.start_task(
             task_id=HEAVY_TASK_ID, user=user, repo_url="https://github.com/acme/payments-api",
