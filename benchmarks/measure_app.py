@@ -142,6 +142,8 @@ def measure_heavy_task(data: Dataset, runs: int) -> list[Figure]:
                f"Commands tab, {heavy.output_bytes / MB:.0f} MB output selected: first screen", "ms",
                series["commands.first_screen_ms"], Target(150),
                note="From the 3 key to the first frame with the command list and the output's first lines."),
+        Figure("heavy.commands_whole", "Commands tab: whole output loaded and split into lines", "ms",
+               series["commands.rendered_ms"]),
         Figure("heavy.diffs_first", f"Diffs tab, {heavy.diff_lines:,}-line diff: first screen", "ms",
                series["diffs.first_screen_ms"], Target(150),
                note="From the 4 key to the first frame with diff lines (the raw preview)."),

@@ -2,7 +2,7 @@
 
 `heavy`: open the task on the Chat tab, then press 3 (Commands) and 4
 (Diffs), timing each to its first screen, and also to the finished
-rendering (Markdown bodies in view, highlighted diff).
+rendering (Markdown bodies in view, the whole output, highlighted diff).
 `memory`: open the task and visit all six tabs, letting each finish and
 recording the resident memory after each. The harness reads the
 process's peak memory when it exits.
@@ -45,19 +45,20 @@ def _loaded(app: ShadowTuiApp, key: str, task_id: str) -> bool:
 
 
 def first_screen(app: ShadowTuiApp, key: str, task_id: str, command_id: str) -> bool:
-    """Return whether the pane shows the task's first screen: rows, the big output, the diff lines."""
+    """Return whether the pane shows the task's first screen: rows, the big output's first lines, the diff lines."""
     if not _loaded(app, key, task_id):
         return False
     pane = _detail(app).pane(key)
     if key == "commands":
-        return pane._output_command_id == command_id and pane._output_text is not None
+        # The first lines of the output count: a large output shows its head before the whole text loads.
+        return pane._output_command_id == command_id and pane.output_view.line_count > 0
     if key == "diffs":
         return pane.diff_view.line_count > 0
     return True
 
 
 def rendered(app: ShadowTuiApp, key: str, task_id: str) -> bool:
-    """Return whether the pane's slow rendering is done: Markdown bodies in view, the coloured diff."""
+    """Return whether the pane's slow work is done: Markdown bodies in view, the whole output, the coloured diff."""
     if not _loaded(app, key, task_id):
         return False
     pane = _detail(app).pane(key)
@@ -71,6 +72,9 @@ def rendered(app: ShadowTuiApp, key: str, task_id: str) -> bool:
         return all(index in view._bodies for index in range(top, bottom + 1))
     if key == "diffs":
         return pane.rendering is not None
+    if key == "commands":
+        # The whole output replaced the first lines.
+        return pane._output_text is not None
     return True
 
 
@@ -83,7 +87,7 @@ async def _open_pane(app: ShadowTuiApp, watcher: FrameWatcher, key: str, action:
     action()
     first, _wall = await watcher.wait(f"the first screen of the {key} tab", timeout=300)
     timings = {"first_screen_ms": (first - started) * 1000}
-    if wait_rendered and key in ("chat", "diffs"):
+    if wait_rendered and key in ("chat", "commands", "diffs"):
         if rendered(app, key, task_id):
             timings["rendered_ms"] = timings["first_screen_ms"]
         else:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from factories import BOB, NOW, make_session, write_sessions
+from shadow_tui.db.writer import MessageData
 from shadow_tui.db.access import open_reader
 from shadow_tui.errors import NotFoundError
 from shadow_tui.queries.filter import parse_filter
@@ -17,7 +19,9 @@ from shadow_tui.queries.items import (
     load_command_output,
     load_commands,
     load_edits,
+    load_first_output,
     load_messages,
+    load_output_sizes,
     message_key,
 )
 from shadow_tui.queries.search import search
@@ -169,6 +173,55 @@ async def test_count_through_key(seeded: str) -> None:
         assert await count_through(engine, "command", "task0000", command_key(commands[1])) == 2
         assert await count_through(engine, "edit", "task0000", edit_key(edits[0])) == 1
         assert await count_through(engine, "command", "task0000", None) == 0
+
+
+async def test_commands_without_sizes(seeded: str) -> None:
+    async with open_reader(seeded) as (_target, engine):
+        with_sizes = await load_commands(engine, "task0000")
+        without = await load_commands(engine, "task0000", with_sizes=False)
+        sizes = await load_output_sizes(engine, "task0000")
+    assert [command.output_size for command in without] == [None, None, None]
+    assert [replace(command, output_size=sizes[command.command_id]) for command in without] == with_sizes
+    assert sizes == {"task0000-c1": len("FAILED tests/test_io.py::test_read"), "task0000-c2": 5, "task0000-c3": 1}
+
+
+async def test_output_head(seeded: str) -> None:
+    async with open_reader(seeded) as (_target, engine):
+        head = await load_command_output(engine, "task0000-c1", limit=6)
+        whole = await load_command_output(engine, "task0000-c1", limit=10_000)
+        first = await load_first_output(engine, "task0000", limit=6)
+        none = await load_first_output(engine, "no-such-task", limit=6)
+        with pytest.raises(ValueError, match="at least 1"):
+            await load_command_output(engine, "task0000-c1", limit=0)
+    assert head == "FAILED"
+    assert whole == "FAILED tests/test_io.py::test_read"
+    assert first == ("task0000-c1", "FAILED")
+    assert none is None
+
+
+async def test_output_head_counts_characters(database_url: str) -> None:
+    output = "é☃" * 10 + "\n" + "tail"
+    await write_sessions(database_url, [make_session(0, output=output)])
+    async with open_reader(database_url) as (_target, engine):
+        head = await load_command_output(engine, "task0000-c1", limit=21)
+    assert head == output[:21]
+
+
+async def test_message_pages_cover_all(database_url: str) -> None:
+    session = make_session(0)
+    messages = [
+        MessageData(f"task0000-p{index:03d}", "agent", f"page message {index}", NOW, index)
+        for index in range(25)
+    ]
+    await write_sessions(database_url, [replace(session, messages=messages)])
+    async with open_reader(database_url) as (_target, engine):
+        whole = await load_messages(engine, "task0000")
+        first = await load_messages(engine, "task0000", limit=10)
+        rest = await load_messages(engine, "task0000", offset=10)
+        middle = await load_messages(engine, "task0000", offset=10, limit=5)
+    assert [message.message_id for message in whole] == [message.message_id for message in messages]
+    assert first + rest == whole
+    assert middle == whole[10:15]
 
 
 # Inputs that raise a syntax error in a raw FTS5 MATCH or to_tsquery.

@@ -497,6 +497,22 @@ def test_document_find_backwards_across_blocks() -> None:
     assert document.find("needle", 2499, backwards=True) == 100
 
 
+def test_document_find_stops_when_cancelled() -> None:
+    lines = [f"line {number}" for number in range(3000)]
+    lines[2500] = "needle here"
+    document = TerminalDocument("\n".join(lines))
+    checks: list[int] = []
+
+    def cancel_after_first_block() -> bool:
+        checks.append(1)
+        return len(checks) > 1
+
+    assert document.find("needle", 0, cancelled=cancel_after_first_block) is None
+    assert len(checks) == 2
+    assert document.find("needle", 2999, backwards=True, cancelled=lambda: True) is None
+    assert document.find("needle", 0, cancelled=lambda: False) == 2500
+
+
 # Properties over arbitrary and escape-heavy input.
 
 FRAGMENTS = [

@@ -628,6 +628,30 @@ def test_find_bar_in_pane(small_db: str) -> None:
     run(small_db, body)
 
 
+def test_find_bar_in_command_output(small_db: str) -> None:
+    async def body(pilot: Pilot[None]) -> None:
+        main = pilot.app.main_screen  # type: ignore[attr-defined]
+        status = main.query_one("#find-status", Static)
+        await pilot.press("3")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        output = main.detail.pane("commands").output_view
+        assert output.line_count > 0
+        await pilot.press("slash", *"OK")
+        await wait_for(pilot, lambda: str(status.render()) == "match")
+        assert output.marked_line == 0
+        await pilot.press("ctrl+u", *"okapi")
+        await wait_for(pilot, lambda: str(status.render()) == "no match")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("n")
+        await wait_for(pilot, lambda: "No match for 'okapi' in this tab." in [
+            note.message for note in pilot.app._notifications
+        ])
+
+    run(small_db, body)
+
+
 def test_demo_database_created_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("shadow_tui.tui.app.DEMO_TASKS", 3)
     path = tmp_path / "cache" / "demo.db"

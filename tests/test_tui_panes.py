@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from sqlalchemy.ext.asyncio import AsyncEngine
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.strip import Strip
@@ -30,20 +31,27 @@ from shadow_tui.db.writer import (
 )
 from shadow_tui.queries.tasks import fetch_task
 from shadow_tui.render.highlight import shutdown_highlighter
+from shadow_tui.tui.messages import FindFinished
 from shadow_tui.tui.panes.artifacts import ArtifactsPane
 from shadow_tui.tui.panes.base import OpenItem, TaskPane
-from shadow_tui.tui.panes.chat import ChatPane
-from shadow_tui.tui.panes.commands import CommandsPane
+from shadow_tui.tui.panes import chat as chat_module
+from shadow_tui.tui.panes.chat import FIRST_PAGE_MESSAGES, ChatPane
+from shadow_tui.tui.panes import commands as commands_module
+from shadow_tui.tui.panes.commands import OUTPUT_HEAD_CHARS, CommandsPane
 from shadow_tui.tui.panes.diffs import DiffsPane
 from shadow_tui.tui.panes.info import InfoPane
 from shadow_tui.tui.panes.timeline import TimelinePane
-from shadow_tui.tui.widgets.line_source import LineSource
+from shadow_tui.tui.widgets.line_source import LineSource, scan_lines
 from shadow_tui.tui.widgets.line_view import WRAP_MAX_LINES, LineView
 from shadow_tui.tui.widgets.message_list import MessageList
 
 START = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc)
 TASK_ID = "task-panes"
 LONG_TASK_ID = "task-long-chat"
+BIG_OUTPUT_TASK_ID = "task-big-output"
+# More characters than OUTPUT_HEAD_CHARS, so the pane shows a head first.
+BIG_OUTPUT_LINES = 30_000
+BIG_OUTPUT = "".join(f"\x1b[32mline {number:05d} passed\x1b[0m\n" for number in range(BIG_OUTPUT_LINES)) + "last needle"
 USER = UserData("u-alice", email="alice@example.com", username="alice", display_name="Alice")
 MARKUP_TRAPS = "10:06:02: [/Users/x/proj] [type=x, v={'a[0]'}] [/"
 
@@ -121,11 +129,21 @@ def long_chat_session(count: int = 10_000) -> SessionData:
     return SessionData(task, messages)
 
 
+def big_output_session() -> SessionData:
+    task = TaskData(BIG_OUTPUT_TASK_ID, USER, START, title="A large output")
+    commands = [
+        CommandData("c-big", "pytest -q --color=yes", BIG_OUTPUT, _at(1), exit_code=0),
+        CommandData("c-small", "git status", "clean\n", _at(2), exit_code=0),
+    ]
+    return SessionData(task, commands=commands)
+
+
 async def write_database(path: Path) -> None:
     async with open_writer(str(path)) as (_target, engine):
         async with engine.begin() as connection:
             await write_session(connection, main_session())
             await write_session(connection, long_chat_session())
+            await write_session(connection, big_output_session())
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +164,8 @@ class PaneApp(App[None]):
         self.pane = pane
         self.task_id = task_id
         self.opened: list[tuple[str, str]] = []
+        self.finds: list[tuple[str, bool | None]] = []
+        """(text, found) of every `FindFinished` that reached the app."""
 
     def compose(self) -> ComposeResult:
         yield self.pane
@@ -158,6 +178,9 @@ class PaneApp(App[None]):
 
     def on_open_item(self, message: OpenItem) -> None:
         self.opened.append((message.kind, message.item_id))
+
+    def on_find_finished(self, message: FindFinished) -> None:
+        self.finds.append((message.text, message.found))
 
 
 async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], description: str) -> None:
@@ -269,7 +292,230 @@ async def test_chat_find_selects_message(database: Path) -> None:
         assert not pane.find("no such words anywhere")
 
 
+async def test_chat_appends_rest_in_order(database: Path) -> None:
+    pane = ChatPane()
+    app = PaneApp(database, pane, task_id=LONG_TASK_ID)
+    async with app.run_test(size=(90, 30)) as pilot:
+        view = app.query_one(MessageList)
+        await wait_until(pilot, lambda: not pane.rest_pending and len(view.messages) > FIRST_PAGE_MESSAGES, "every message")
+        assert [message.message_id for message in view.messages] == [f"long-{index:05d}" for index in range(10_000)]
+        assert view.selected == 0
+        assert view.scroll_y == 0
+
+
+def hold_rest_of_chat(monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """Make the Chat pane's load of the messages after the first page wait until the returned event is set."""
+    release = asyncio.Event()
+    original = chat_module.load_messages
+
+    async def held(engine: AsyncEngine, task_id: str, *, offset: int = 0, limit: int | None = None) -> list:
+        if offset:
+            await release.wait()
+        return await original(engine, task_id, offset=offset, limit=limit)
+
+    monkeypatch.setattr(chat_module, "load_messages", held)
+    return release
+
+
+async def test_chat_first_page_then_rest(database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = hold_rest_of_chat(monkeypatch)
+    pane = ChatPane()
+    app = PaneApp(database, pane, task_id=LONG_TASK_ID)
+    async with app.run_test(size=(90, 30)) as pilot:
+        view = app.query_one(MessageList)
+        await wait_until(pilot, lambda: view.rendered_count > 0, "the first page rendered")
+        assert len(view.messages) == FIRST_PAGE_MESSAGES
+        assert pane.rest_pending
+        rendered = view.rendered_total
+        release.set()
+        await wait_until(pilot, lambda: not pane.rest_pending, "every message")
+        assert len(view.messages) == 10_000
+        # Appending keeps the bodies already rendered.
+        assert view.rendered_total >= rendered
+        assert all(index in view._bodies for index in range(3))
+
+
+async def test_chat_reveal_waits_for_rest(database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = hold_rest_of_chat(monkeypatch)
+    pane = ChatPane()
+    app = PaneApp(database, pane, task_id=LONG_TASK_ID)
+    async with app.run_test(size=(90, 30)) as pilot:
+        view = app.query_one(MessageList)
+        pane.reveal("long-09500", 0, "Message 9500")
+        await wait_until(pilot, lambda: len(view.messages) == FIRST_PAGE_MESSAGES, "the first page")
+        await pilot.pause(0.1)
+        assert view.selected == 0
+        release.set()
+        await wait_until(pilot, lambda: view.selected == 9_500, "message 9500 selected")
+        assert view.search_term == "Message 9500"
+        top = view._message_at(round(view.scroll_y))
+        assert top <= 9_500 <= top + 30
+
+
+async def test_chat_refresh_runs_waiting_reveal(database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = hold_rest_of_chat(monkeypatch)
+    pane = ChatPane()
+    app = PaneApp(database, pane, task_id=LONG_TASK_ID)
+    async with app.run_test(size=(90, 30)) as pilot:
+        view = app.query_one(MessageList)
+        await wait_until(pilot, lambda: view.selected == 0, "the first page")
+        pane.reveal("long-09500", 0, "")
+        # A live refresh loads every message at once, which also serves the waiting reveal.
+        pane.refresh_task()
+        await wait_until(pilot, lambda: view.selected == 9_500, "message 9500 selected")
+        assert len(view.messages) == 10_000
+        assert not pane.rest_pending
+        # The held load of the rest ends without changing the refreshed list.
+        release.set()
+        await pilot.pause(0.2)
+        assert len(view.messages) == 10_000
+
+
+async def test_chat_find_waits_for_rest(database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = hold_rest_of_chat(monkeypatch)
+    pane = ChatPane()
+    app = PaneApp(database, pane, task_id=LONG_TASK_ID)
+    async with app.run_test(size=(90, 30)) as pilot:
+        view = app.query_one(MessageList)
+        await wait_until(pilot, lambda: view.selected == 0, "the first message selected")
+        assert pane.find("Message 9999") is None
+        await pilot.pause(0.1)
+        assert app.finds == []
+        release.set()
+        await wait_until(pilot, lambda: app.finds, "the find result")
+        assert app.finds == [("Message 9999", True)]
+        assert view.selected == 9_999
+
+
+async def test_chat_next_user_while_loading(database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = hold_rest_of_chat(monkeypatch)
+    pane = ChatPane()
+    app = PaneApp(database, pane, task_id=LONG_TASK_ID)
+    async with app.run_test(size=(90, 30)) as pilot:
+        view = app.query_one(MessageList)
+        await wait_until(pilot, lambda: view.selected == 0, "the first message selected")
+        view.select(FIRST_PAGE_MESSAGES - 1)
+        pane.action_next_user()
+        await pilot.pause()
+        notes = [note.message for note in app._notifications]
+        assert any("still loading" in note for note in notes)
+        assert view.selected == FIRST_PAGE_MESSAGES - 1
+        release.set()
+        await wait_until(pilot, lambda: not pane.rest_pending, "every message")
+
+
 # Commands
+
+
+def hold_whole_outputs(monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """Make the Commands pane's loads of whole outputs wait until the returned event is set."""
+    release = asyncio.Event()
+    original = commands_module.load_command_output
+
+    async def held(engine: AsyncEngine, command_id: str, *, limit: int | None = None) -> str:
+        if limit is None:
+            await release.wait()
+        return await original(engine, command_id, limit=limit)
+
+    monkeypatch.setattr(commands_module, "load_command_output", held)
+    return release
+
+
+async def test_big_output_head_then_whole(database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = hold_whole_outputs(monkeypatch)
+    pane = CommandsPane()
+    app = PaneApp(database, pane, task_id=BIG_OUTPUT_TASK_ID)
+    async with app.run_test(size=(100, 30)) as pilot:
+        output = pane.output_view
+        await wait_until(pilot, lambda: output.line_count > 0, "the head of the output")
+        assert len(BIG_OUTPUT) > OUTPUT_HEAD_CHARS
+        assert 0 < output.line_count < BIG_OUTPUT_LINES
+        assert output.source.plain(0) == "line 00000 passed"
+        assert output.source.plain(output.line_count - 1).endswith(" passed")
+        assert pane._output_text is None
+        release.set()
+        await wait_until(pilot, lambda: pane._output_text is not None, "the whole output")
+        assert output.line_count == BIG_OUTPUT_LINES + 1
+        assert output.source.plain(BIG_OUTPUT_LINES) == "last needle"
+        assert pane._output_text == BIG_OUTPUT
+
+
+async def test_big_output_head_keeps_position(database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = hold_whole_outputs(monkeypatch)
+    pane = CommandsPane()
+    app = PaneApp(database, pane, task_id=BIG_OUTPUT_TASK_ID)
+    async with app.run_test(size=(100, 30)) as pilot:
+        output = pane.output_view
+        await wait_until(pilot, lambda: output.line_count > 0, "the head of the output")
+        output.goto_line(5_001)
+        top = output.top_line
+        release.set()
+        await wait_until(pilot, lambda: pane._output_text is not None, "the whole output")
+        assert output.top_line == top
+        assert output.marked_line == 5_000
+
+
+async def test_big_output_sizes_filled_in(database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = hold_whole_outputs(monkeypatch)
+    pane = CommandsPane()
+    app = PaneApp(database, pane, task_id=BIG_OUTPUT_TASK_ID)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: pane.output_view.line_count > 0, "the head of the output")
+        # The sizes load after the selected output, which is held.
+        assert [command.output_size for command in pane.commands] == [None, None]
+        release.set()
+        await wait_until(pilot, lambda: pane.commands[0].output_size is not None, "the output sizes")
+        assert [command.output_size for command in pane.commands] == [len(BIG_OUTPUT), len("clean\n")]
+        assert f"{len(BIG_OUTPUT) / 1000:.1f}k ch" in view_lines(pane.list_view)[0]
+        assert pane.list_view.cursor == 0
+
+
+async def test_big_output_find_last_line(database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = hold_whole_outputs(monkeypatch)
+    pane = CommandsPane()
+    app = PaneApp(database, pane, task_id=BIG_OUTPUT_TASK_ID)
+    async with app.run_test(size=(100, 30)) as pilot:
+        output = pane.output_view
+        await wait_until(pilot, lambda: output.line_count > 0, "the head of the output")
+        output.focus()
+        await pilot.pause()
+        # The last line is not in the head, so the find waits for the whole output.
+        assert pane.find("LAST NEEDLE") is None
+        await pilot.pause(0.2)
+        assert app.finds == []
+        release.set()
+        await wait_until(pilot, lambda: app.finds, "the find result")
+        assert app.finds == [("LAST NEEDLE", True)]
+        assert output.marked_line == BIG_OUTPUT_LINES
+        assert output.top_line <= BIG_OUTPUT_LINES < output.top_line + output.scrollable_content_region.height
+        assert pane.find_previous() is None
+        await wait_until(pilot, lambda: len(app.finds) == 2, "the previous result")
+        assert app.finds[1] == ("LAST NEEDLE", True)
+        assert output.marked_line == BIG_OUTPUT_LINES
+
+
+async def test_big_output_find_reports_missing(database: Path) -> None:
+    pane = CommandsPane()
+    app = PaneApp(database, pane, task_id=BIG_OUTPUT_TASK_ID)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: pane._output_text is not None, "the whole output")
+        pane.output_view.focus()
+        await pilot.pause()
+        assert pane.find("no such words anywhere") is None
+        await wait_until(pilot, lambda: app.finds, "the find result")
+        assert app.finds == [("no such words anywhere", False)]
+        assert pane.output_view.marked_line is None
+
+
+async def test_big_output_reveal_past_head(database: Path) -> None:
+    pane = CommandsPane()
+    app = PaneApp(database, pane, task_id=BIG_OUTPUT_TASK_ID)
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane.reveal("c-big", 29_000, "line 29000")
+        output = pane.output_view
+        await wait_until(pilot, lambda: output.marked_line == 29_000, "line 29000 marked")
+        assert output.line_count == BIG_OUTPUT_LINES + 1
+        assert output.top_line <= 29_000 < output.top_line + output.scrollable_content_region.height
 
 
 async def test_commands_failed_only_toggle(database: Path) -> None:
@@ -574,3 +820,46 @@ async def test_line_view_wrap_refused_when_long() -> None:
         view.focus()
         await pilot.press("w")
         assert not view.wrap
+
+
+def test_scan_lines_stops_when_cancelled() -> None:
+    lines = [f"row {number}" for number in range(10_000)]
+    lines[9_000] = "row with needle"
+    source = LineSource.from_strings(lines)
+    calls: list[int] = []
+
+    def cancel_after_first_check() -> bool:
+        calls.append(1)
+        return len(calls) > 1
+
+    assert scan_lines(source, "NEEDLE", 0, False, cancel_after_first_check) is None
+    assert len(calls) == 2
+    assert scan_lines(source, "NEEDLE", 0, False) == 9_000
+    assert scan_lines(source, "NEEDLE", 9_999, True) == 9_000
+
+
+class FindRecordingApp(LineViewApp):
+    """A `LineViewApp` that records every `FindFinished` message."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(lines)
+        self.results: list[tuple[str, bool | None]] = []
+
+    def on_find_finished(self, message: FindFinished) -> None:
+        self.results.append((message.text, message.found))
+
+
+async def test_line_view_find_posts_result() -> None:
+    lines = [f"row {number}" + (" needle" if number == 700 else "") for number in range(1000)]
+    app = FindRecordingApp(lines)
+    results = app.results
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(LineView)
+        assert view.find("needle") is None
+        await wait_until(pilot, lambda: results, "the find result")
+        assert results == [("needle", True)]
+        assert view.marked_line == 700
+        assert view.find("") is False
+        assert view.find("absent") is None
+        await wait_until(pilot, lambda: len(results) == 2, "the second result")
+        assert results[1] == ("absent", False)

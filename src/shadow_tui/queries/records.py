@@ -95,8 +95,11 @@ class CommandSummary:
     exit_code: int | None
     created_at: datetime | None
     duration_seconds: float | None
-    output_size: int
-    """Length of the output in characters, or in UTF-8 bytes on SQLite when the output contains NUL."""
+    output_size: int | None
+    """Length of the output in characters, or in UTF-8 bytes on SQLite when the output contains NUL.
+
+    None when the summary was loaded without sizes (`load_commands(..., with_sizes=False)`).
+    """
 
     @property
     def failed(self) -> bool:

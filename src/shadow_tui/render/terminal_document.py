@@ -20,6 +20,7 @@ import logging
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
+from collections.abc import Callable
 from itertools import accumulate
 from typing import Final
 
@@ -197,6 +198,7 @@ class TerminalDocument:
         *,
         backwards: bool = False,
         case_sensitive: bool = False,
+        cancelled: Callable[[], bool] | None = None,
     ) -> int | None:
         """Return the first line from `start_line` whose plain text contains `pattern`.
 
@@ -205,6 +207,9 @@ class TerminalDocument:
         `start_line` past either end is clamped to the document. Matching is
         a substring test, case-insensitive by default (str.casefold). An
         empty pattern or one containing "\\n" matches no line.
+
+        `cancelled` is called before each block of 1,024 lines, and when it
+        returns True the search stops and returns None.
         """
         count = self.line_count
         if not pattern or "\n" in pattern or count == 0:
@@ -214,6 +219,8 @@ class TerminalDocument:
         if backwards:
             current = min(start_line, count - 1)
             while current >= 0:
+                if cancelled is not None and cancelled():
+                    return None
                 first = max(current - _FIND_BLOCK_LINES + 1, 0)
                 found = self._find_in_block(first, current + 1, needle, case_sensitive, backwards)
                 if found is not None:
@@ -223,6 +230,8 @@ class TerminalDocument:
 
         current = max(start_line, 0)
         while current < count:
+            if cancelled is not None and cancelled():
+                return None
             stop = min(current + _FIND_BLOCK_LINES, count)
             found = self._find_in_block(current, stop, needle, case_sensitive, backwards)
             if found is not None:

@@ -60,6 +60,16 @@ class FindRequested(Message):
         """"first" for new text, "next" or "previous" for n and N."""
 
 
+class FindFinished(Message):
+    """A find that ran in a worker ended. Panes whose `find` returned None post it."""
+
+    def __init__(self, text: str, found: bool | None) -> None:
+        super().__init__()
+        self.text = text
+        self.found = found
+        """Whether a match was marked, or None when the search was abandoned for a newer one."""
+
+
 class FindClosed(Message):
     """The find bar was closed with Enter or Escape."""
 

@@ -35,17 +35,22 @@ class TaskPane(Widget):
 
 @runtime_checkable
 class Findable(Protocol):
-    """A pane that can search its own content for the find bar."""
+    """A pane that can search its own content for the find bar.
 
-    def find(self, text: str, forward: bool = True) -> bool:
+    Each method returns True or False when the result is known at once, or
+    None when the search goes on in a worker. The pane then posts a
+    `FindFinished` message with the result.
+    """
+
+    def find(self, text: str, forward: bool = True) -> bool | None:
         """Move to the first match of text from the current position; False when none."""
         ...
 
-    def find_next(self) -> bool:
+    def find_next(self) -> bool | None:
         """Move to the next match; False when none."""
         ...
 
-    def find_previous(self) -> bool:
+    def find_previous(self) -> bool | None:
         """Move to the previous match; False when none."""
         ...
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.text import Text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,6 +20,28 @@ from shadow_tui.tui.widgets.line_view import LineView
 from shadow_tui.tui.workers import report_error
 
 logger = logging.getLogger(__name__)
+
+
+T = TypeVar("T")
+
+
+async def run_to_completion(call: Awaitable[T]) -> T:
+    """Await a database call that cancelling the calling worker does not interrupt.
+
+    With SQLAlchemy 2.1.9 and aiosqlite, a task cancelled inside a query can
+    check its pooled connection in twice ("Double checkin attempted"), and a
+    later query on that connection fails with "ValueError: Connection
+    closed". So the call runs to its end in a task of its own. When the
+    worker is cancelled, that task's result is dropped and its error logged.
+    """
+    task = asyncio.ensure_future(call)
+    task.add_done_callback(_log_dropped_error)
+    return await asyncio.shield(task)
+
+
+def _log_dropped_error(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("A database call failed after its worker was cancelled", exc_info=task.exception())
 
 
 def format_time(moment: datetime | None) -> str:
@@ -142,13 +166,14 @@ class DetailPane(TaskPane):
         try:
             if keep and self._loaded_task_id == task.task_id:
                 # A refresh of the rows on screen: read only what was added, if the pane can.
-                added = await self.fetch_added(task)
+                added = await run_to_completion(self.fetch_added(task))
                 if added is not None:
                     if self._is_shown(task):
                         self.apply_added(added)
                     return
-            data = await self.fetch(task)
+            data = await run_to_completion(self.fetch(task))
             if not self._is_shown(task):
+                logger.debug("Dropping rows of task %s, which is no longer shown", task.task_id)
                 return
             self.apply(data, keep=keep)
         except Exception as error:  # noqa: BLE001 - logged with its traceback and shown
@@ -198,15 +223,15 @@ class DetailPane(TaskPane):
         """Return the view that the find bar searches, or None when the pane has nothing to search."""
         return None
 
-    def find(self, text: str, forward: bool = True) -> bool:
+    def find(self, text: str, forward: bool = True) -> bool | None:
         view = self.find_view()
         return view.find(text, forward) if view is not None else False
 
-    def find_next(self) -> bool:
+    def find_next(self) -> bool | None:
         view = self.find_view()
         return view.find_next() if view is not None else False
 
-    def find_previous(self) -> bool:
+    def find_previous(self) -> bool | None:
         view = self.find_view()
         return view.find_previous() if view is not None else False
 

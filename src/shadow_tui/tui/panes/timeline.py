@@ -27,7 +27,7 @@ from shadow_tui.queries.records import CommandSummary, EditRecord, MessageRecord
 from shadow_tui.render.diff_parse import diff_stats
 from shadow_tui.render.terminal import sanitize_inline
 from shadow_tui.tui.panes.base import ItemKind, OpenItem
-from shadow_tui.tui.panes.commands import exit_text
+from shadow_tui.tui.panes.command_rows import exit_text
 from shadow_tui.tui.panes.common import DetailPane, first_line, format_clock
 from shadow_tui.tui.widgets.line_list import LineList
 from shadow_tui.tui.widgets.line_source import LineSource

@@ -17,7 +17,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from shadow_tui.queries.records import TaskRow
 from shadow_tui.render.terminal import sanitize_inline
-from shadow_tui.tui.messages import FindClosed, FindRequested
+from shadow_tui.tui.messages import FindClosed, FindFinished, FindRequested
 from shadow_tui.tui.panes.artifacts import ArtifactsPane
 from shadow_tui.tui.panes.base import Findable, OpenItem, TaskPane
 from shadow_tui.tui.panes.chat import ChatPane
@@ -236,9 +236,27 @@ class DetailView(Vertical):
             found = pane.find_next()
         else:
             found = pane.find_previous()
+        if found is None:
+            bar.set_searching()
+        else:
+            self._show_found(bar.text, found)
+
+    def _show_found(self, text: str, found: bool) -> None:
+        bar = self.query_one(FindBar)
         bar.set_found(found)
         if not found and not bar.is_open:
-            self.notify(f"No match for {bar.text!r} in this tab.", severity="warning", markup=False)
+            self.notify(f"No match for {text!r} in this tab.", severity="warning", markup=False)
+
+    def on_find_finished(self, message: FindFinished) -> None:
+        message.stop()
+        bar = self.query_one(FindBar)
+        if message.text != bar.text:
+            # A result for text that the bar no longer contains.
+            return
+        if message.found is None:
+            bar.set_found(None)
+        else:
+            self._show_found(message.text, message.found)
 
     def action_find_next(self) -> None:
         self._find("next")

@@ -1,7 +1,8 @@
 """The find bar under the detail pane: / opens it, Enter keeps the match, Escape closes it.
 
 It only posts messages. The detail view calls `find` on the active pane
-(a `Findable`) and shows the result with `set_found`.
+(a `Findable`) and shows the result with `set_found`, after `set_searching`
+while a pane searches in a worker.
 """
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ class FindBar(Horizontal):
 
     def close(self) -> None:
         self.remove_class("-open")
+
+    def set_searching(self) -> None:
+        """Show that a search is running; `set_found` replaces it with the result."""
+        self.query_one("#find-status", Static).update(Text("searching…"))
+        self.remove_class("-missing")
 
     def set_found(self, found: bool | None) -> None:
         """Show whether the last find matched; None clears the indicator."""

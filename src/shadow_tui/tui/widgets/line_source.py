@@ -16,8 +16,14 @@ from rich.text import Text
 
 from shadow_tui.render.terminal import TerminalDocument
 
-FindFunction = Callable[[str, int, bool], int | None]
-"""(pattern, start line, backwards) -> the first matching line from start, or None."""
+CancelCheck = Callable[[], bool]
+"""A callable that returns True when a running search should stop."""
+FindFunction = Callable[[str, int, bool, CancelCheck], int | None]
+"""(pattern, start line, backwards, cancelled) -> the first matching line from start, or None.
+
+The function calls `cancelled` between blocks of lines and returns None once it returns True.
+"""
+_SCAN_CHECK_LINES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +73,8 @@ class LineSource:
     def from_document(cls, document: TerminalDocument) -> LineSource:
         """Serve terminal output, rendering each line on request."""
 
-        def find(pattern: str, start: int, backwards: bool) -> int | None:
-            return document.find(pattern, start, backwards=backwards)
+        def find(pattern: str, start: int, backwards: bool, cancelled: CancelCheck) -> int | None:
+            return document.find(pattern, start, backwards=backwards, cancelled=cancelled)
 
         return cls(
             count=lambda: document.line_count,
@@ -79,24 +85,33 @@ class LineSource:
         )
 
 
-def scan_lines(source: LineSource, pattern: str, start: int, backwards: bool) -> int | None:
+def _never() -> bool:
+    return False
+
+
+def scan_lines(
+    source: LineSource, pattern: str, start: int, backwards: bool, cancelled: CancelCheck = _never
+) -> int | None:
     """Return the first line from `start` whose plain text contains `pattern`, ignoring case.
 
     The scan includes `start` and stops at the first or last line without
-    wrapping around.
+    wrapping around. It also returns None when `cancelled` returns True,
+    which it checks every few thousand lines.
     """
     count = source.count()
     if not pattern or count == 0:
         return None
     if source.find is not None:
-        return source.find(pattern, start, backwards)
+        return source.find(pattern, start, backwards, cancelled)
 
     needle = pattern.casefold()
     if backwards:
         indices = range(min(start, count - 1), -1, -1)
     else:
         indices = range(max(start, 0), count)
-    for index in indices:
+    for checked, index in enumerate(indices):
+        if checked % _SCAN_CHECK_LINES == 0 and cancelled():
+            return None
         if needle in source.plain(index).casefold():
             return index
     return None

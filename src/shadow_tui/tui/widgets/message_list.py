@@ -137,6 +137,20 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             self._move(0, 0)
         self.refresh()
+        # The placeholders are drawn first: Markdown rendering in a thread would slow that frame down.
+        self.call_after_refresh(self._request_visible)
+
+    def append_messages(self, messages: Sequence[MessageRecord]) -> None:
+        """Add messages after the last one, keeping the rendered bodies, the selection and the scroll position."""
+        if not messages:
+            return
+        if not self.messages:
+            self.set_messages(messages)
+            return
+        self.messages.extend(messages)
+        self._heights.extend(estimate_height(message.content, self._width) + 2 for message in messages)
+        self._update_starts()
+        self.refresh()
         self._request_visible()
 
     def append_messages(self, messages: Sequence[MessageRecord]) -> None:
