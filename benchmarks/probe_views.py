@@ -67,8 +67,9 @@ async def _filters(app: ShadowTuiApp, pilot: Any, watcher: FrameWatcher, queries
         timings[query] = await watcher.measure(
             shown, lambda query=query: main.query_bar.set_query(query), f"the list for {query!r}"
         )
-        totals[query] = task_list.total
         await settle(app, pilot)
+        # The list shows its first page before the count arrives, so the total is read once it has.
+        totals[query] = task_list.total
     return {"ms": timings, "totals": totals}
 
 

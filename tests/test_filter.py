@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from shadow_tui.errors import QuerySyntaxError
 from shadow_tui.queries.filter import format_filter, parse_date, parse_filter
+from shadow_tui.queries.fts import first_match_start, highlight_offsets, parse_search
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
@@ -71,3 +72,13 @@ def test_parse_filter_raises_only_syntax_errors(query: str) -> None:
         parse_filter(query, now=NOW)
     except QuerySyntaxError:
         pass
+
+
+@given(
+    st.text(alphabet="ab c.悬空\nİ", max_size=40),
+    st.sampled_from(["a", "ab*", '"a b"', "悬空", "c ab", "b.c", "i"]),
+)
+def test_first_match_start_agrees(text: str, query: str) -> None:
+    terms = parse_search(query)
+    spans = highlight_offsets(text, terms)
+    assert first_match_start(text, terms) == (spans[0][0] if spans else None)

@@ -24,6 +24,7 @@ from shadow_tui.queries.items import (
     load_output_sizes,
     message_key,
 )
+from shadow_tui.queries import tasks as tasks_module
 from shadow_tui.queries.search import search
 from shadow_tui.queries.tasks import count_tasks, fetch_facets, fetch_task_page, resolve_task_id
 
@@ -77,6 +78,38 @@ async def test_keyset_pages_cover_all(seeded: str) -> None:
     assert seen[0] == "task0000"
 
 
+async def test_keyset_pages_with_scanned_filter(seeded: str) -> None:
+    task_filter = parse_filter("repo:acme user:alice")
+    seen: list[str] = []
+    async with open_reader(seeded) as (_target, engine):
+        cursor = None
+        while True:
+            page = await fetch_task_page(engine, task_filter, limit=3, after=cursor)
+            seen += [row.task_id for row in page.rows]
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        total = await count_tasks(engine, task_filter)
+        oldest = await fetch_task_page(engine, task_filter, limit=2, offset=1, sort="oldest")
+    assert len(seen) == total
+    assert len(set(seen)) == total
+    assert seen[0] == "task0000"
+    assert [row.task_id for row in oldest.rows] == [seen[-2], seen[-3]]
+
+
+@pytest.mark.parametrize("window", [2, 4, 6, 1_000_000])
+async def test_first_page_window_matches_scan(
+    seeded: str, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    queries = ["repo:acme", "repo:acme/api user:alice", "model:sonnet status:completed", "user:bob"]
+    async with open_reader(seeded) as (_target, engine):
+        expected = {query: await fetch_task_page(engine, parse_filter(query), limit=100) for query in queries}
+        monkeypatch.setattr(tasks_module, "NEWEST_WINDOW", window)
+        pages = {query: await fetch_task_page(engine, parse_filter(query), limit=2) for query in queries}
+    for query in queries:
+        assert [row.task_id for row in pages[query].rows] == [row.task_id for row in expected[query].rows[:2]]
+
+
 async def test_offset_page_reaches_end(seeded: str) -> None:
     async with open_reader(seeded) as (_target, engine):
         page = await fetch_task_page(engine, parse_filter(""), limit=5, offset=8)
@@ -93,6 +126,11 @@ async def test_offset_page_reaches_end(seeded: str) -> None:
         ("user:bob", {"task0001"}),
         ("model:SONNET status:pending", {"task0003"}),
         ("id:task001", {f"task00{10 + i}" for i in range(6)}),
+        ("id:TASK001", set()),
+        ("id:task0003,task0012", {"task0003", "task0012"}),
+        ("id:task000\U0010ffff", set()),
+        ("id:task000\ud7ff", set()),
+        ("id:task001 repo:acme/api", {f"task00{10 + i}" for i in range(6)}),
         ("until:2026-10-19", {"task0012", "task0013", "task0014", "task0015"}),
         ("ubuntu", {"task0000"}),
         ('"app.py crash"', {"task0000"}),
@@ -278,6 +316,16 @@ async def test_search_prefix_and_phrase(seeded: str) -> None:
     assert {hit.task_id for hit in prefix} == {"task0000"}
     assert {hit.task_id for hit in phrase} == {"task0000"}
     assert wrong_order == []
+
+
+async def test_search_limit_across_tables(seeded: str) -> None:
+    async with open_reader(seeded) as (_target, engine):
+        every = await search(engine, "app", limit=100)
+        first = await search(engine, "app", limit=3)
+        commands = await search(engine, "pytest", kinds=["command"], limit=1)
+    assert len(first) == 3
+    assert [hit.item_id for hit in first] == [hit.item_id for hit in every[:3]]
+    assert [hit.kind for hit in commands] == ["command"]
 
 
 async def test_search_kind_and_filter(seeded: str) -> None:

@@ -34,7 +34,7 @@ from shadow_tui.tui.widgets.task_columns import (
     layout_columns,
     short_repo,
 )
-from shadow_tui.tui.widgets.task_pages import PageCache
+from shadow_tui.tui.widgets.task_pages import PageCache, page_runs
 
 # Titles that Textual 8.2 fails to parse as markup even after escape().
 HOSTILE_TITLES = ("10:06:02: [/Users/x/proj]", "[type=x, v={'a[0]'}]", "[/")
@@ -192,6 +192,12 @@ def test_page_cache_evicts_oldest() -> None:
     assert not cache.has_page(0)
     assert cache.row(5) == rows[5]
     assert cache.missing(0, 5, 6) == [0]
+
+
+def test_page_runs_groups_consecutive() -> None:
+    assert page_runs([499, 500]) == [(499, 500)]
+    assert page_runs([7, 3, 4, 9, 4]) == [(3, 4), (7, 7), (9, 9)]
+    assert page_runs([]) == []
 
 
 def test_clipboard_tmux_wrapping() -> None:

@@ -91,16 +91,24 @@ def pg_tsquery_parts(terms: list[SearchTerm]) -> list[tuple[str, str]]:
     return parts
 
 
+def _word_patterns(term: SearchTerm) -> list[str]:
+    """Return a regular expression per word of a term, matching it in lowered text."""
+    patterns = []
+    for index, word in enumerate(term.words):
+        is_prefix = term.prefix and index == len(term.words) - 1
+        pattern = re.escape(word) + (r"[^\W_]*" if is_prefix else "")
+        if not _CJK.search(word):
+            pattern = r"(?<![^\W_])" + pattern + (r"" if is_prefix else r"(?![^\W_])")
+        patterns.append(pattern)
+    return patterns
+
+
 def highlight_offsets(text: str, terms: list[SearchTerm]) -> list[tuple[int, int]]:
     """Return sorted, merged (start, end) spans in `text` where a term's words occur."""
     spans: list[tuple[int, int]] = []
     lowered = text.lower()
     for term in terms:
-        for index, word in enumerate(term.words):
-            is_prefix = term.prefix and index == len(term.words) - 1
-            pattern = re.escape(word) + (r"[^\W_]*" if is_prefix else "")
-            if not _CJK.search(word):
-                pattern = r"(?<![^\W_])" + pattern + (r"" if is_prefix else r"(?![^\W_])")
+        for pattern in _word_patterns(term):
             spans += [match.span() for match in re.finditer(pattern, lowered)]
         if term.has_cjk or not spans:
             start = lowered.find(term.text.lower())
@@ -113,3 +121,26 @@ def highlight_offsets(text: str, terms: list[SearchTerm]) -> list[tuple[int, int
         else:
             merged.append((start, end))
     return merged
+
+
+def first_match_start(text: str, terms: list[SearchTerm]) -> int | None:
+    """Return where the first span of `highlight_offsets(text, terms)` starts, or None when it has none.
+
+    Each pattern stops at its first match, so a long text is not scanned to
+    its end as `highlight_offsets` does.
+    """
+    first: int | None = None
+    found = False
+    lowered = text.lower()
+    for term in terms:
+        for pattern in _word_patterns(term):
+            match = re.search(pattern, lowered)
+            if match is not None:
+                found = True
+                first = match.start() if first is None else min(first, match.start())
+        if term.has_cjk or not found:
+            start = lowered.find(term.text.lower())
+            if start >= 0:
+                found = True
+                first = start if first is None else min(first, start)
+    return first

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, and_, func, literal_column, select, text
@@ -24,7 +26,7 @@ from shadow_tui.queries.fts import (
 )
 from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search_hits import (
-    KEY_COLUMNS, KINDS_BY_TABLE, SNIPPET_SOURCE_CHARS, hit_kind_and_text, make_snippet,
+    KEY_COLUMNS, KINDS_BY_TABLE, RANK_WINDOW, SNIPPET_SOURCE_CHARS, hit_kind_and_text, make_snippet,
 )
 
 
@@ -39,26 +41,69 @@ async def search(
     """Return the best hits for typed search text, best first.
 
     Text that contains no word (blank, or only punctuation) matches nothing.
+    Every indexed table returns its best `limit` rows, and snippets are
+    made only for the best `limit` rows of all tables together.
     """
     terms = parse_search(query)
     requested_kinds = set(kinds)
     if not terms or not requested_kinds:
         return []
     dialect = engine.dialect.name
-    scored: list[tuple[float, SearchHit]] = []
+    candidates: list[_Candidate] = []
     async with engine.connect() as connection:
         for spec in SEARCHABLE_TABLES:
             if not requested_kinds & set(KINDS_BY_TABLE[spec.table]):
                 continue
             ranked = await _ranked_keys(connection, spec, terms, dialect, task_filter, limit)
-            hits = await _build_hits(connection, spec, terms, ranked)
-            scored += [(score, hit) for score, hit in hits if hit.kind in requested_kinds]
-    scored.sort(key=lambda pair: (pair[0], _sort_time(pair[1])))
-    return [hit for _score, hit in scored[:limit]]
+            candidates += [_Candidate(score, _sort_time(created_at), spec, key) for key, score, created_at in ranked]
+        # A stable sort, so equal scores and times keep the order of the tables and their ranks.
+        candidates.sort(key=lambda candidate: (candidate.score, candidate.sort_time))
+        return await _best_hits(connection, candidates, terms, requested_kinds, limit)
 
 
-def _sort_time(hit: SearchHit) -> float:
-    return -hit.created_at.timestamp() if hit.created_at else 0.0
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A ranked row, before its snippet is made."""
+
+    score: float
+    sort_time: float
+    spec: SearchableTable
+    key: str
+
+
+def _sort_time(created_at: datetime | None) -> float:
+    """Return the key that orders equal scores newest first."""
+    return -created_at.timestamp() if created_at else 0.0
+
+
+async def _best_hits(
+    connection: AsyncConnection,
+    candidates: list[_Candidate],
+    terms: list[SearchTerm],
+    kinds: set[SearchKind],
+    limit: int,
+) -> list[SearchHit]:
+    """Build hits for the candidates in order until `limit` hits of the requested kinds are made.
+
+    A command row is a "command" or an "output" hit depending on where its
+    terms occur, so a row of an unrequested kind is known only once it is
+    read, and the next candidates then take its place.
+    """
+    hits: list[SearchHit] = []
+    start = 0
+    while len(hits) < limit and start < len(candidates):
+        batch = candidates[start:start + limit - len(hits)]
+        start += len(batch)
+        built: dict[tuple[str, str], SearchHit] = {}
+        for spec in SEARCHABLE_TABLES:
+            keys = [candidate.key for candidate in batch if candidate.spec == spec]
+            if keys:
+                built.update({(spec.table, key): hit for key, hit in (await _build_hits(connection, spec, terms, keys)).items()})
+        for candidate in batch:
+            hit = built.get((candidate.spec.table, candidate.key))
+            if hit is not None and hit.kind in kinds:
+                hits.append(hit)
+    return hits
 
 
 def _filter_condition(table: Table, task_filter: TaskFilter | None, dialect: str) -> list[Any]:
@@ -74,22 +119,30 @@ async def _ranked_keys(
     dialect: str,
     task_filter: TaskFilter | None,
     limit: int,
-) -> list[tuple[str, float]]:
-    """Return (primary key, score) of the best matching rows; lower scores rank first."""
+) -> list[tuple[str, float, datetime | None]]:
+    """Return (primary key, score, created_at) of the best matching rows; lower scores rank first."""
     table = TABLE_BY_NAME[spec.table]
     key = table.c[KEY_COLUMNS[spec.table]]
+    created_at = table.c.created_at
     extra = _filter_condition(table, task_filter, dialect)
     if dialect == "sqlite":
         rowid = literal_column(f"{spec.table}.rowid")
+        fts_rowid = literal_column(f"{spec.fts}.rowid")
         rank = literal_column(f"{spec.fts}.rank")
-        words = (
-            select(key, rank)
-            .select_from(table.join(text(spec.fts), rowid == literal_column(f"{spec.fts}.rowid")))
+        window = (
+            select(key.label("key"), created_at.label("created_at"), rank.label("score"))
+            .select_from(table.join(text(spec.fts), rowid == fts_rowid))
             .where(_match_sqlite(spec.fts, sqlite_match(terms)), *extra)
-            .order_by(rank)
+            .order_by(fts_rowid.desc())
+            .limit(RANK_WINDOW)
+            .subquery()
+        )
+        words = (
+            select(window.c.key, window.c.score, window.c.created_at)
+            .order_by(window.c.score, window.c.created_at.desc())
             .limit(limit)
         )
-        ranked = [(str(row[0]), float(row[1])) for row in await connection.execute(words)]
+        ranked = [(str(row[0]), float(row[1]), row[2]) for row in await connection.execute(words)]
         trigram = sqlite_trigram_match(terms)
         if trigram is not None:
             # The trigram index contains exactly the CJK rows, and MATCH finds substrings
@@ -103,10 +156,10 @@ async def _ranked_keys(
                 rowid.in_(select(literal_column("id")).select_from(text(f"{spec.cjk}_docsize"))),
                 _substring_all(table, spec, terms, dialect),
             )
-        cjk_rows = select(key).where(cjk_match, *extra).limit(limit)
-        seen = {found for found, _score in ranked}
+        cjk_rows = select(key, created_at).where(cjk_match, *extra).limit(limit)
+        seen = {found for found, _score, _created_at in ranked}
         # Substring hits in CJK rows have no bm25 score; they follow the ranked ones.
-        ranked += [(str(row[0]), 0.0) for row in await connection.execute(cjk_rows) if row[0] not in seen]
+        ranked += [(str(row[0]), 0.0, row[1]) for row in await connection.execute(cjk_rows) if row[0] not in seen]
         return ranked
     query_vector = None
 
@@ -115,22 +168,21 @@ async def _ranked_keys(
         query_vector = part if query_vector is None else query_vector.op("&&")(part)
     score = -func.ts_rank(literal_column(f"{spec.table}.search_vector"), query_vector)
     statement = (
-        select(key, score.label("score"))
+        select(key, score.label("score"), created_at)
         .where(fts_condition(spec, terms, dialect), *extra)
-        .order_by(literal_column("score"))
+        .order_by(literal_column("score"), created_at.desc())
         .limit(limit)
     )
-    return [(str(row[0]), float(row[1])) for row in await connection.execute(statement)]
+    return [(str(row[0]), float(row[1]), row[2]) for row in await connection.execute(statement)]
 
 
 async def _build_hits(
     connection: AsyncConnection,
     spec: SearchableTable,
     terms: list[SearchTerm],
-    ranked: list[tuple[str, float]],
-) -> list[tuple[float, SearchHit]]:
-    if not ranked:
-        return []
+    keys: list[str],
+) -> dict[str, SearchHit]:
+    """Read the rows of one table by primary key and return their hits by key."""
     table = TABLE_BY_NAME[spec.table]
     key = table.c[KEY_COLUMNS[spec.table]]
     columns = [
@@ -140,30 +192,21 @@ async def _build_hits(
     statement = (
         select(key.label("key"), table.c.task_id, table.c.created_at, TASKS.c.title, *columns)
         .select_from(table.join(TASKS, TASKS.c.task_id == table.c.task_id))
-        .where(key.in_([found for found, _score in ranked]))
+        .where(key.in_(keys))
     )
-    rows = {row.key: row for row in await connection.execute(statement)}
-    hits: list[tuple[float, SearchHit]] = []
-    for found, score in ranked:
-        row = rows.get(found)
-        if row is None:
-            continue
+    hits: dict[str, SearchHit] = {}
+    for row in await connection.execute(statement):
         kind, field_text = hit_kind_and_text(spec.table, row._mapping, terms)
         snippet, offsets, line = make_snippet(field_text, terms)
-        hits.append(
-            (
-                score,
-                SearchHit(
-                    kind=kind,
-                    task_id=row.task_id,
-                    item_id=row.key,
-                    created_at=row.created_at,
-                    snippet=snippet,
-                    offsets=offsets,
-                    line=line,
-                    task_title=row.title,
-                ),
-            )
+        hits[row.key] = SearchHit(
+            kind=kind,
+            task_id=row.task_id,
+            item_id=row.key,
+            created_at=row.created_at,
+            snippet=snippet,
+            offsets=offsets,
+            line=line,
+            task_title=row.title,
         )
     return hits
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from shadow_tui.db.fulltext import SEARCHABLE_TABLES, SearchableTable
 from shadow_tui.db.timestamps import parse_timestamp
 from shadow_tui.queries.fts import SearchTerm, parse_search, sqlite_match, sqlite_trigram_match
 from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search_hits import (
-    KEY_COLUMNS, KINDS_BY_TABLE, SNIPPET_SOURCE_CHARS, hit_kind_and_text, make_snippet,
+    KEY_COLUMNS, KINDS_BY_TABLE, RANK_WINDOW, SNIPPET_SOURCE_CHARS, hit_kind_and_text, make_snippet,
 )
 
 # Keys per `IN (...)` list. SQLite allows 999 parameters per statement before
@@ -28,20 +29,25 @@ KEYS_PER_STATEMENT = 500
 
 
 def ranked_sql(spec: SearchableTable) -> str:
-    """Return the statement that ranks a table's rows by bm25; parameters: MATCH expression, limit."""
+    """Return the statement that ranks a table's newest matches by bm25.
+
+    Parameters: the MATCH expression, then the limit. It ranks only the
+    RANK_WINDOW most recently stored matches, as `queries.search` does.
+    """
     key = f"{spec.table}.{KEY_COLUMNS[spec.table]}"
-    return (
-        f"SELECT {key}, {spec.fts}.rank FROM {spec.table} "
-        f"JOIN {spec.fts} ON {spec.table}.rowid = {spec.fts}.rowid "
-        f"WHERE {spec.fts} MATCH ? ORDER BY {spec.fts}.rank LIMIT ?"
+    window = (
+        f"SELECT {key} AS key, {spec.table}.created_at AS created_at, {spec.fts}.rank AS score "
+        f"FROM {spec.table} JOIN {spec.fts} ON {spec.table}.rowid = {spec.fts}.rowid "
+        f"WHERE {spec.fts} MATCH ? ORDER BY {spec.fts}.rowid DESC LIMIT {RANK_WINDOW}"
     )
+    return f"SELECT key, score, created_at FROM ({window}) ORDER BY score, created_at DESC LIMIT ?"
 
 
 def cjk_trigram_sql(spec: SearchableTable) -> str:
     """Return the statement that finds CJK rows through the trigram index; parameters: MATCH expression, limit."""
     key = f"{spec.table}.{KEY_COLUMNS[spec.table]}"
     return (
-        f"SELECT {key} FROM {spec.table} "
+        f"SELECT {key}, {spec.table}.created_at FROM {spec.table} "
         f"WHERE {spec.table}.rowid IN (SELECT rowid FROM {spec.cjk} WHERE {spec.cjk} MATCH ?) LIMIT ?"
     )
 
@@ -57,7 +63,7 @@ def cjk_scan_sql(spec: SearchableTable, term_count: int) -> str:
     )
     every_term = " AND ".join(f"({per_term})" for _term in range(term_count))
     return (
-        f"SELECT {key} FROM {spec.table} "
+        f"SELECT {key}, {spec.table}.created_at FROM {spec.table} "
         f"WHERE {spec.table}.rowid IN (SELECT id FROM {spec.cjk}_docsize) AND {every_term} LIMIT ?"
     )
 
@@ -77,6 +83,16 @@ def hit_rows_sql(spec: SearchableTable, key_count: int) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A ranked row, before its snippet is made."""
+
+    score: float
+    sort_time: float
+    spec: SearchableTable
+    key: str
+
+
 def search_sqlite(
     connection: sqlite3.Connection,
     query: str,
@@ -92,27 +108,54 @@ def search_sqlite(
     requested_kinds = set(kinds)
     if not terms or not requested_kinds:
         return []
-    scored: list[tuple[float, SearchHit]] = []
+    candidates: list[_Candidate] = []
     for spec in SEARCHABLE_TABLES:
         if not requested_kinds & set(KINDS_BY_TABLE[spec.table]):
             continue
-        ranked = _ranked_keys(connection, spec, terms, limit)
-        hits = _build_hits(connection, spec, terms, ranked)
-        scored += [(score, hit) for score, hit in hits if hit.kind in requested_kinds]
-    scored.sort(key=lambda pair: (pair[0], _sort_time(pair[1])))
-    return [hit for _score, hit in scored[:limit]]
+        for key, score, created_at in _ranked_keys(connection, spec, terms, limit):
+            candidates.append(_Candidate(score, _sort_time(created_at), spec, key))
+    # A stable sort, so equal scores and times keep the order of the tables and their ranks.
+    candidates.sort(key=lambda candidate: (candidate.score, candidate.sort_time))
+    return _best_hits(connection, candidates, terms, requested_kinds, limit)
 
 
-def _sort_time(hit: SearchHit) -> float:
-    return -hit.created_at.timestamp() if hit.created_at else 0.0
+def _sort_time(created_at: object) -> float:
+    """Return the key that orders equal scores newest first."""
+    moment = parse_timestamp(created_at)
+    return -moment.timestamp() if moment else 0.0
+
+
+def _best_hits(
+    connection: sqlite3.Connection,
+    candidates: list[_Candidate],
+    terms: list[SearchTerm],
+    kinds: set[SearchKind],
+    limit: int,
+) -> list[SearchHit]:
+    """Build hits for the candidates in order until `limit` hits of the requested kinds are made."""
+    hits: list[SearchHit] = []
+    start = 0
+    while len(hits) < limit and start < len(candidates):
+        batch = candidates[start:start + limit - len(hits)]
+        start += len(batch)
+        built: dict[tuple[str, str], SearchHit] = {}
+        for spec in SEARCHABLE_TABLES:
+            keys = [candidate.key for candidate in batch if candidate.spec == spec]
+            if keys:
+                built.update({(spec.table, key): hit for key, hit in _build_hits(connection, spec, terms, keys).items()})
+        for candidate in batch:
+            hit = built.get((candidate.spec.table, candidate.key))
+            if hit is not None and hit.kind in kinds:
+                hits.append(hit)
+    return hits
 
 
 def _ranked_keys(
     connection: sqlite3.Connection, spec: SearchableTable, terms: list[SearchTerm], limit: int
-) -> list[tuple[str, float]]:
+) -> list[tuple[str, float, object]]:
     ranked = [
-        (str(key), float(score))
-        for key, score in connection.execute(ranked_sql(spec), (sqlite_match(terms), limit))
+        (str(key), float(score), created_at)
+        for key, score, created_at in connection.execute(ranked_sql(spec), (sqlite_match(terms), limit))
     ]
     trigram = sqlite_trigram_match(terms)
     if trigram is not None:
@@ -120,41 +163,33 @@ def _ranked_keys(
     else:
         needles = [term.text.lower() for term in terms for _column in spec.columns]
         cjk_rows = connection.execute(cjk_scan_sql(spec, len(terms)), (*needles, limit))
-    seen = {found for found, _score in ranked}
+    seen = {found for found, _score, _created_at in ranked}
     # Substring hits in CJK rows have no bm25 score; they follow the ranked ones.
-    ranked += [(str(row[0]), 0.0) for row in cjk_rows if row[0] not in seen]
+    ranked += [(str(row[0]), 0.0, row[1]) for row in cjk_rows if row[0] not in seen]
     return ranked
 
 
 def _build_hits(
-    connection: sqlite3.Connection, spec: SearchableTable, terms: list[SearchTerm], ranked: list[tuple[str, float]]
-) -> list[tuple[float, SearchHit]]:
-    if not ranked:
-        return []
-    keys = [found for found, _score in ranked]
+    connection: sqlite3.Connection, spec: SearchableTable, terms: list[SearchTerm], keys: list[str]
+) -> dict[str, SearchHit]:
+    """Read the rows of one table by primary key and return their hits by key."""
     names = ("key", "task_id", "created_at", "title", *spec.columns)
-    rows: dict[str, dict[str, object]] = {}
+    hits: dict[str, SearchHit] = {}
     for start in range(0, len(keys), KEYS_PER_STATEMENT):
         chunk = keys[start:start + KEYS_PER_STATEMENT]
         for values in connection.execute(hit_rows_sql(spec, len(chunk)), chunk):
             row = dict(zip(names, values, strict=True))
-            rows[str(row["key"])] = row
-    hits: list[tuple[float, SearchHit]] = []
-    for found, score in ranked:
-        row = rows.get(found)
-        if row is None:
-            continue
-        kind, field_text = hit_kind_and_text(spec.table, row, terms)
-        snippet, offsets, line = make_snippet(field_text, terms)
-        hit = SearchHit(
-            kind=kind,
-            task_id=str(row["task_id"]),
-            item_id=found,
-            created_at=parse_timestamp(row["created_at"]),
-            snippet=snippet,
-            offsets=offsets,
-            line=line,
-            task_title=row["title"],  # type: ignore[arg-type]
-        )
-        hits.append((score, hit))
+            kind, field_text = hit_kind_and_text(spec.table, row, terms)
+            snippet, offsets, line = make_snippet(field_text, terms)
+            found = str(row["key"])
+            hits[found] = SearchHit(
+                kind=kind,
+                task_id=str(row["task_id"]),
+                item_id=found,
+                created_at=parse_timestamp(row["created_at"]),
+                snippet=snippet,
+                offsets=offsets,
+                line=line,
+                task_title=row["title"],  # type: ignore[arg-type]
+            )
     return hits

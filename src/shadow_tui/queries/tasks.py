@@ -6,11 +6,13 @@ from collections import Counter
 from typing import Any, Literal
 
 from sqlalchemy import Select, func, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shadow_tui.db.models import Artifact
 from shadow_tui.errors import NotFoundError
-from shadow_tui.queries.conditions import COMMANDS, EDITS, MESSAGES, TASKS, USERS, task_conditions
+from shadow_tui.queries.conditions import (
+    COMMANDS, EDITS, MESSAGES, TASKS, USERS, id_prefix_condition, needs_scan, scan_column, task_conditions,
+)
 from shadow_tui.queries.filter import TaskFilter
 from shadow_tui.queries.records import Facets, TaskCursor, TaskPage, TaskRow
 
@@ -19,6 +21,9 @@ ARTIFACTS = Artifact.__table__
 
 # Facet lists are cut to this many entries.
 TOP_FACETS = 10
+# The first page of a filter that no index serves is looked for among this
+# many newest tasks before the whole table is scanned (see `_newest_keys`).
+NEWEST_WINDOW = 2_000
 
 
 def _count(table: Any, *extra: Any) -> Any:
@@ -43,6 +48,10 @@ def _task_select() -> Select:  # type: ignore[type-arg]
     ).select_from(TASKS.outerjoin(USERS, USERS.c.user_id == TASKS.c.user_id))
 
 
+def _ordered(column: Any, sort: TaskSort) -> Any:
+    return column.desc() if sort == "newest" else column.asc()
+
+
 def _row(mapping: Any) -> TaskRow:
     return TaskRow(**{name: mapping[name] for name in TaskRow.__slots__})  # type: ignore[attr-defined]
 
@@ -60,21 +69,39 @@ async def fetch_task_page(
 
     Pages continue from `after` (keyset pagination, which stays fast at any
     depth); `offset` serves jumps to an arbitrary position, such as the end.
+    The page's task ids are selected first and the counts computed for
+    those rows only, because SQLite would otherwise compute them for every
+    matching task that it sorts.
     """
-    conditions = task_conditions(task_filter, engine.dialect.name)
+    dialect = engine.dialect.name
+    scan = needs_scan(task_filter)
+    conditions = task_conditions(task_filter, dialect, scan=scan)
     key = tuple_(TASKS.c.created_at, TASKS.c.task_id)
     if after is not None:
         bound = tuple_(after.created_at, after.task_id)
         conditions.append(key < bound if sort == "newest" else key > bound)
-    order = (
-        (TASKS.c.created_at.desc(), TASKS.c.task_id.desc())
-        if sort == "newest"
-        else (TASKS.c.created_at.asc(), TASKS.c.task_id.asc())
+    sort_columns = [TASKS.c.created_at, TASKS.c.task_id]
+    # Sorting by plain columns would make SQLite walk the created_at index,
+    # reading tasks one by one until the page is full.
+    key_columns = [scan_column(column, dialect) for column in sort_columns] if scan else sort_columns
+    page_keys = (
+        select(TASKS.c.task_id)
+        .where(*conditions)
+        .order_by(*[_ordered(column, sort) for column in key_columns])
+        .limit(limit + 1)
+        .correlate(None)
     )
-    query = _task_select().where(*conditions).order_by(*order).limit(limit + 1)
     if offset:
-        query = query.offset(offset)
+        page_keys = page_keys.offset(offset)
     async with engine.connect() as connection:
+        keys: Any = page_keys
+        if scan and dialect == "sqlite" and after is None and not offset and sort == "newest":
+            keys = await _newest_keys(connection, conditions, limit + 1) or page_keys
+        query = (
+            _task_select()
+            .where(TASKS.c.task_id.in_(keys))
+            .order_by(*[_ordered(column, sort) for column in sort_columns])
+        )
         result = await connection.execute(query)
         rows = [_row(mapping) for mapping in result.mappings()]
     has_more = len(rows) > limit
@@ -85,9 +112,35 @@ async def fetch_task_page(
     return TaskPage(rows=rows, next_cursor=cursor)
 
 
+async def _newest_keys(connection: AsyncConnection, conditions: list[Any], limit: int) -> list[str] | None:
+    """Return the ids of the newest `limit` matching tasks if the newest NEWEST_WINDOW tasks contain them, else None.
+
+    This reads at most NEWEST_WINDOW tasks in created_at order. A task
+    outside that window is older than every task in it, so when the window
+    contains `limit` matches they are the newest matches of the whole table.
+    Filters that match many tasks are served here without a scan.
+    """
+    boundary = (
+        select(TASKS.c.created_at)
+        .order_by(TASKS.c.created_at.desc())
+        .limit(1)
+        .offset(NEWEST_WINDOW - 1)
+        .correlate(None)
+        .scalar_subquery()
+    )
+    query = (
+        select(TASKS.c.task_id)
+        .where(TASKS.c.created_at >= boundary, *conditions)
+        .order_by(TASKS.c.created_at.desc(), TASKS.c.task_id.desc())
+        .limit(limit)
+    )
+    keys = [str(task_id) for task_id in await connection.scalars(query)]
+    return keys if len(keys) == limit else None
+
+
 async def count_tasks(engine: AsyncEngine, task_filter: TaskFilter) -> int:
     """Count the tasks that match a filter."""
-    conditions = task_conditions(task_filter, engine.dialect.name)
+    conditions = task_conditions(task_filter, engine.dialect.name, scan=needs_scan(task_filter))
     async with engine.connect() as connection:
         return int(await connection.scalar(select(func.count()).select_from(TASKS).where(*conditions)) or 0)
 
@@ -127,7 +180,7 @@ async def _facets_in_one_pass(engine: AsyncEngine, task_filter: TaskFilter) -> F
     no filter at all, the three grouped queries are faster, because the
     status and repo indexes serve them.
     """
-    conditions = task_conditions(task_filter, engine.dialect.name)
+    conditions = task_conditions(task_filter, engine.dialect.name, scan=needs_scan(task_filter))
     query = (
         select(TASKS.c.status, TASKS.c.repo_url, TASKS.c.model_name, func.count().label("n"))
         .where(*conditions)
@@ -176,7 +229,7 @@ async def resolve_task_id(engine: AsyncEngine, prefix: str) -> str:
             return str(exact)
         result = await connection.execute(
             select(TASKS.c.task_id, TASKS.c.title)
-            .where(TASKS.c.task_id.startswith(prefix, autoescape=True))
+            .where(id_prefix_condition(TASKS.c.task_id, prefix, engine.dialect.name))
             .order_by(TASKS.c.task_id)
             .limit(11)
         )

@@ -188,6 +188,7 @@ class MainScreen(Screen[None]):
 
     def on_list_reloaded(self, message: ListReloaded) -> None:
         self.summary.set_loading(False)
+        self.summary.refresh_counts()
 
     def on_key(self, event: events.Key) -> None:
         self._hold_detail = False

@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 # Typing pauses this long before a search starts.
 SEARCH_DELAY_SECONDS = 0.15
 RESULT_LIMIT = 100
+# The minimum number of hits in the first frame of new results, used while the list's height is not known.
+MIN_FIRST_HITS = 10
 KIND_STYLES = {"message": "cyan", "command": "yellow", "output": "green", "diff": "magenta"}
 
 
@@ -164,23 +166,38 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
             self._set_status(f"No match for {query!r}.")
 
     def _show(self, hits: list[SearchHit], query: str) -> None:
+        """Show the hits that fit on screen at once, and add the others after that frame.
+
+        The option list measures the height of every option it is given, so
+        the first screen appears without waiting for the hits below it.
+        """
         self.hits = hits
         self.searched = query
         clock = getattr(self.app, "clock", None)
         now = clock() if callable(clock) else datetime.now(timezone.utc)
         results = self.query_one(OptionList)
-        results.set_options(Option(hit_text(hit, now)) for hit in hits)
+        # Every hit takes two lines.
+        first = max(MIN_FIRST_HITS, results.size.height // 2 + 1)
+        results.set_options(Option(hit_text(hit, now)) for hit in hits[:first])
         if hits:
             results.highlighted = 0
+        if len(hits) > first:
+            self.call_after_refresh(self._add_hits, self._generation, hits[first:], now)
+
+    def _add_hits(self, generation: int, hits: list[SearchHit], now: datetime) -> None:
+        if generation != self._generation:
+            return
+        self.query_one(OptionList).add_options(Option(hit_text(hit, now)) for hit in hits)
 
     # Keys ------------------------------------------------------------------------
 
     def action_move(self, step: int) -> None:
         results = self.query_one(OptionList)
-        if not self.hits:
+        if not results.option_count:
             return
         current = results.highlighted if results.highlighted is not None else -step
-        results.highlighted = max(0, min(len(self.hits) - 1, current + step))
+        # The options can trail `self.hits` for one frame (see `_show`).
+        results.highlighted = max(0, min(results.option_count - 1, current + step))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -178,6 +178,9 @@ class QueryBar(Vertical):
         return True
 
     def show_error(self, message: str | None) -> None:
+        if message is None and not self.has_class("-invalid"):
+            # No error is shown, and updating the hidden line would lay out the screen again.
+            return
         error_line = self.query_one("#query-error", Static)
         error_line.update(Text(message or ""))
         self.set_class(message is not None, "-invalid")

@@ -72,16 +72,23 @@ class Summary(Static):
         self._paint()
 
     def show_filter(self, task_filter: TaskFilter) -> None:
-        """Count tasks per status for a filter, ignoring its own statuses."""
+        """Mark the counts as loading for a new filter, which `refresh_counts` counts later.
+
+        The screen calls `refresh_counts` once the list has loaded the
+        filter's first page and count, so counting does not compete with the
+        list for the database.
+        """
         self._generation += 1
         self._filter = task_filter
         self.selected = task_filter.statuses
         self.loading_tasks = True
         self._paint()
-        self._load(self._generation, replace(task_filter, statuses=()))
 
     def refresh_counts(self) -> None:
-        """Count again with the same filter (live refresh), keeping the current numbers meanwhile."""
+        """Count tasks per status for the current filter, ignoring its own statuses.
+
+        The numbers on screen stay until the new ones arrive.
+        """
         self._generation += 1
         task_filter = self._filter if self._filter is not None else TaskFilter()
         self._load(self._generation, replace(task_filter, statuses=()))
@@ -104,4 +111,6 @@ class Summary(Static):
         self._paint()
 
     def _paint(self) -> None:
-        self.update(summary_text(self.facets, self.selected, follow=self.follow, loading=self.loading_tasks))
+        # The line is one cell high and as wide as the screen whatever its text,
+        # so a new text needs no layout of the screen.
+        self.update(summary_text(self.facets, self.selected, follow=self.follow, loading=self.loading_tasks), layout=False)

@@ -15,17 +15,17 @@ from rich.text import Text
 from textual import events, work
 from textual.binding import Binding
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from shadow_tui.queries.filter import TaskFilter
 from shadow_tui.queries.records import TaskRow
-from shadow_tui.queries.tasks import count_tasks
+from shadow_tui.queries.tasks import count_tasks, fetch_task_page
 from shadow_tui.tui.messages import ListReloaded, TaskChosen, TaskHighlighted
 from shadow_tui.tui.widgets.task_columns import Column, format_absolute, layout_columns, render_header, render_row
-from shadow_tui.tui.widgets.task_pages import PageCache, fetch_page
+from shadow_tui.tui.widgets.task_pages import PageCache, fetch_pages, page_runs
 from shadow_tui.tui.workers import reports_errors
 
 logger = logging.getLogger(__name__)
@@ -90,10 +90,12 @@ class TaskList(ScrollView, can_focus=True):
         self.cache = PageCache()
         self.task_filter = TaskFilter()
         self.loaded = False
-        """True once the first count and page have arrived."""
+        """True once the first page has arrived (the count can still be pending)."""
         self._generation = 0
         self._last_posted: TaskRow | None = None
         self._columns: list[Column] = layout_columns(80)
+        self._pass_styles: dict[str, Style] | None = None
+        """Styles looked up during the current `render_lines` pass, by component name."""
 
     # Data -------------------------------------------------------------------
 
@@ -117,24 +119,36 @@ class TaskList(ScrollView, can_focus=True):
     @work(exclusive=True, group="task-list-reload", exit_on_error=False)
     @reports_errors("Loading tasks")
     async def _reload(self, generation: int, task_filter: TaskFilter) -> None:
+        """Show the first page as soon as it arrives, then count the matching tasks.
+
+        Counting reads every matching task, while the first page stops after
+        its rows, so the rows appear before the count for large results.
+        Until the count arrives, `total` is the number of rows on that page.
+        """
         engine = self.app.engine  # type: ignore[attr-defined]
-        total = await count_tasks(engine, task_filter)
         fresh = PageCache(self.cache.page_size, self.cache.max_pages)
-        if total:
-            fresh.put(0, await fetch_page(engine, task_filter, 0, fresh, total=total, by_offset=True))
+        first = await fetch_task_page(engine, task_filter, limit=fresh.page_size)
         if generation != self._generation:
             return
+        if first.rows:
+            fresh.put(0, first.rows)
         self.cache = fresh
         self.loaded = True
         self.loading = False
-        self.total = total
+        self.total = len(first.rows)
         self._last_posted = None
         self.cursor = 0
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
         self._post_highlight()
-        self._request_pages()
-        self.post_message(ListReloaded(total))
+        if len(first.rows) == fresh.page_size:
+            # The first page is full, so only a count gives the number of tasks after it.
+            total = await count_tasks(engine, task_filter)
+            if generation != self._generation:
+                return
+            self.total = total
+            self._request_pages()
+        self.post_message(ListReloaded(self.total))
 
     def refresh_visible(self, *, force: bool = False) -> None:
         """Fetch the count and the visible pages again, keeping the selection.
@@ -157,8 +171,10 @@ class TaskList(ScrollView, can_focus=True):
             return
         fresh = PageCache(self.cache.page_size, self.cache.max_pages)
         if total:
-            for page in range(self.cache.page_of(first), self.cache.page_of(min(last, total - 1)) + 1):
-                fresh.put(page, await fetch_page(engine, task_filter, page, fresh, total=total, by_offset=True))
+            first_page, last_page = self.cache.page_of(first), self.cache.page_of(min(last, total - 1))
+            pages = await fetch_pages(engine, task_filter, first_page, last_page, fresh, total=total, by_offset=True)
+            for page, rows in pages.items():
+                fresh.put(page, rows)
         if generation != self._generation:
             return
         selected = self.selected_task
@@ -211,12 +227,13 @@ class TaskList(ScrollView, can_focus=True):
     async def _fetch_pages(self, generation: int, task_filter: TaskFilter, pages: list[int]) -> None:
         engine = self.app.engine  # type: ignore[attr-defined]
         cache = self.cache
-        for page in pages:
-            rows = await fetch_page(engine, task_filter, page, cache, total=self.total)
+        for first, last in page_runs(pages):
+            fetched = await fetch_pages(engine, task_filter, first, last, cache, total=self.total)
             # A reload or live refresh replaced the cache meanwhile, so these rows may be stale.
             if generation != self._generation or cache is not self.cache:
                 return
-            cache.put(page, rows)
+            for page, rows in fetched.items():
+                cache.put(page, rows)
             self.refresh()
         self._post_highlight()
 
@@ -329,7 +346,24 @@ class TaskList(ScrollView, can_focus=True):
     # Rendering ----------------------------------------------------------------
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"task-list--{name}")
+        """Return a component's style, or the widget's own style for the name ""."""
+        styles = self._pass_styles
+        if styles is not None and name in styles:
+            return styles[name]
+        style = self.get_component_rich_style(f"task-list--{name}") if name else self.rich_style
+        if styles is not None:
+            styles[name] = style
+        return style
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Looking up a style walks the CSS of the widget and its ancestors.
+        # The styles cannot change while the lines of one pass are drawn, so
+        # each is looked up once per pass instead of once per line.
+        self._pass_styles = {}
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_styles = None
 
     def _style_for(self, name: str) -> Style:
         if name in ("failed", "id"):
@@ -342,7 +376,7 @@ class TaskList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._style("")
         if y == 0:
             header_style = base + self._style("header")
             header = render_header(self._columns, header_style)
@@ -364,7 +398,7 @@ class TaskList(ScrollView, can_focus=True):
         return Strip(line.render(self.app.console), line.cell_len).crop_extend(0, width, style)
 
     def _message_line(self, message: str, width: int) -> Strip:
-        style = self.rich_style + self._style("placeholder")
+        style = self._style("") + self._style("placeholder")
         text = Text(message, style=style, no_wrap=True, end="")
         return Strip(text.render(self.app.console), text.cell_len).crop_extend(0, width, style)
 

@@ -1,7 +1,7 @@
 """Pages of the task list, fetched on demand and kept in a small LRU cache.
 
 The list never loads every task: it stores the total from `count_tasks` and
-fetches the page under the viewport. A page that follows a cached page is
+fetches the pages under the viewport. A page that follows a cached page is
 fetched by keyset, which is fast at any depth. A jump, such as to the end,
 is fetched by offset.
 """
@@ -84,31 +84,48 @@ class PageCache:
         return None
 
 
-async def fetch_page(
+def page_runs(pages: list[int]) -> list[tuple[int, int]]:
+    """Group page numbers into runs of consecutive pages, as (first, last) pairs in ascending order."""
+    runs: list[tuple[int, int]] = []
+    for page in sorted(set(pages)):
+        if runs and page == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], page)
+        else:
+            runs.append((page, page))
+    return runs
+
+
+async def fetch_pages(
     engine: AsyncEngine,
     task_filter: TaskFilter,
-    page: int,
+    first: int,
+    last: int,
     cache: PageCache,
     *,
     total: int,
     by_offset: bool = False,
-) -> list[TaskRow]:
-    """Fetch one page, by keyset after the cached page before it, else by offset.
+) -> dict[int, list[TaskRow]]:
+    """Fetch the consecutive pages first..last in one query, by keyset after the cached page before them, else by offset.
 
-    A page in the older half is read in reverse order, with the offset
-    counted from the end. A database skips offset rows one by one, so the
-    last page of 50,000 tasks then costs little more than the first. A page
-    in the middle still pays for skipping half of the rows.
+    The viewport often spans two pages, such as at the end of the list,
+    and one query for both saves a round trip. Pages in the older half are
+    read in reverse order, with the offset counted from the end. A database
+    skips offset rows one by one, so the last page of 50,000 tasks then
+    costs little more than the first. A page in the middle still pays for
+    skipping half of the rows.
     """
-    cursor = None if by_offset else cache.keyset_cursor(page)
+    size = cache.page_size
+    start = first * size
+    count = min(total, (last + 1) * size) - start
+    if count <= 0:
+        return {page: [] for page in range(first, last + 1)}
+    cursor = None if by_offset else cache.keyset_cursor(first)
     if cursor is not None:
-        result = await fetch_task_page(engine, task_filter, limit=cache.page_size, after=cursor)
-        return result.rows
-    start = page * cache.page_size
-    if start > total // 2 and start < total:
-        count = min(cache.page_size, total - start)
+        rows = (await fetch_task_page(engine, task_filter, limit=count, after=cursor)).rows
+    elif start > total // 2:
         from_end = total - start - count
         result = await fetch_task_page(engine, task_filter, limit=count, offset=from_end, sort="oldest")
-        return list(reversed(result.rows))
-    result = await fetch_task_page(engine, task_filter, limit=cache.page_size, offset=start)
-    return result.rows
+        rows = list(reversed(result.rows))
+    else:
+        rows = (await fetch_task_page(engine, task_filter, limit=count, offset=start)).rows
+    return {page: rows[(page - first) * size:(page - first + 1) * size] for page in range(first, last + 1)}
