@@ -27,7 +27,7 @@ from shadow_tui.tui.screens.error import ErrorScreen
 from shadow_tui.tui.screens.help import HelpScreen, help_table
 from shadow_tui.tui.screens.search import SearchScreen
 from shadow_tui.tui.widgets.detail import task_header
-from shadow_tui.tui.widgets.query_bar import clear_statuses, complete_query, toggle_status
+from shadow_tui.tui.widgets.query_bar import QuerySuggester, clear_statuses, complete_query, toggle_status
 from shadow_tui.tui.widgets.task_columns import (
     format_duration,
     format_relative,
@@ -138,6 +138,19 @@ def test_short_repo_forms() -> None:
     assert short_repo("git@github.com:acme/api.git") == "acme/api"
     assert short_repo("/home/me/work/proj") == "work/proj"
     assert short_repo(None) == ""
+
+
+def test_short_repo_hides_link_target() -> None:
+    url = "https://github.com/acme/api \x1b]8;;https://evil.example/x\x1b\\link\x1b]8;;\x1b\\"
+    shown = short_repo(url)
+    assert "evil.example" not in shown
+    assert "\x1b" not in shown
+
+
+def test_suggester_values_sanitized() -> None:
+    suggester = QuerySuggester()
+    suggester.set_values("model", ["claude \x1b]52;c;ZXZpbA==\x07 \u202e"])
+    assert suggester.known["model"] == ["claude ␛]52… <U+202E>"]
 
 
 def test_layout_columns_fit_width() -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from shadow_tui.cli_common import db_option, run_async
 from shadow_tui.db.access import describe_connection_error
-from shadow_tui.db.engine import create_engine_for, resolve_database
+from shadow_tui.db.engine import create_engine_for, dispose_writer, resolve_database
 from shadow_tui.db.fulltext import sqlite_rebuild_statements
 from shadow_tui.db.schema import check_schema, head_version, schema_ddl, upgrade_schema
 from shadow_tui.errors import DatabaseError
@@ -43,7 +43,7 @@ async def upgrade_command(db: str | None) -> None:
     except (OSError, TimeoutError) as error:
         raise DatabaseError(describe_connection_error(target, error)) from None
     finally:
-        await engine.dispose()
+        await dispose_writer(target, engine)
     if before == after:
         click.echo(f"{target.display}: schema is at version {after}; nothing to do")
     elif before is None:
@@ -68,7 +68,7 @@ async def rebuild_search_command(db: str | None) -> None:
             for statement in sqlite_rebuild_statements():
                 await connection.execute(text(statement))
     finally:
-        await engine.dispose()
+        await dispose_writer(target, engine)
     click.echo(f"{target.display}: rebuilt the full-text indexes")
 
 

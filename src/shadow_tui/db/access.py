@@ -17,7 +17,13 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shadow_tui.db.engine import PG_CONNECT_TIMEOUT_S, DatabaseTarget, create_engine_for, resolve_database
+from shadow_tui.db.engine import (
+    PG_CONNECT_TIMEOUT_S,
+    DatabaseTarget,
+    create_engine_for,
+    dispose_writer,
+    resolve_database,
+)
 from shadow_tui.db.schema import check_schema, is_damaged_file_message, upgrade_schema
 from shadow_tui.errors import DatabaseError
 
@@ -122,7 +128,7 @@ async def open_writer(value: str | os.PathLike[str] | None) -> AsyncIterator[tup
             logger.debug("A statement on %s failed", target.display, exc_info=True)
             raise DatabaseError(describe_query_error(target, error)) from None
     finally:
-        await engine.dispose()
+        await dispose_writer(target, engine)
 
 
 async def _has_tables(target: DatabaseTarget, engine: AsyncEngine) -> bool:

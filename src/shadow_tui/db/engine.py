@@ -4,10 +4,14 @@ A database is named by a plain path (a SQLite file), a `sqlite:///` URL or
 a `postgresql://` URL. Reading engines are read-only at the driver level,
 so the browser cannot write to the database it shows; writing engines are
 made only by the commands that write (demo, import, ingest, db upgrade).
+
+SQLite writers use WAL mode, so the browser can read while they write, and
+`dispose_writer` puts a finished file back in rollback-journal mode.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -193,3 +197,37 @@ def _sqlite_engine(path: Path, *, write: bool, create: bool) -> AsyncEngine:
         engine = create_async_engine("sqlite+aiosqlite://", async_creator=connect, poolclass=NullPool)
     event.listen(engine.sync_engine, "connect", _configure_sqlite(read_only=not write))
     return engine
+
+
+async def dispose_writer(target: DatabaseTarget, engine: AsyncEngine) -> None:
+    """Close a writing engine, and put a SQLite file that no one else has open back in rollback-journal mode.
+
+    A read-only SQLite connection to a file in WAL mode creates the -wal and
+    -shm files beside it when they do not exist, and cannot remove them. In
+    rollback-journal mode a reader creates no file, so the browser leaves the
+    folder of a finished database as it found it.
+    """
+    await engine.dispose()
+    if target.path is not None:
+        await asyncio.to_thread(_leave_wal_mode, target.path)
+
+
+def _leave_wal_mode(path: Path) -> None:
+    try:
+        # timeout=0: fail at once instead of waiting while another connection has the file open.
+        connection = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=rw", uri=True, timeout=0)
+    except sqlite3.Error as error:
+        logger.warning("Failed to reopen %s to leave WAL mode: %s", path, error)
+        return
+    try:
+        mode = connection.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        logger.debug("Journal mode of %s is now %s", path, mode)
+    except sqlite3.OperationalError as error:
+        # Another process (the browser, a live `ingest`) has the file open and
+        # needs WAL mode until it closes. Its -wal and -shm files already exist.
+        logger.debug("%s stays in WAL mode: %s", path, error)
+    except sqlite3.Error as error:
+        # A damaged file: the writer has reported it already.
+        logger.warning("Failed to leave WAL mode on %s: %s", path, error)
+    finally:
+        connection.close()

@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from shadow_tui.errors import QuerySyntaxError
 from shadow_tui.queries.filter import FIELDS, parse_filter
+from shadow_tui.render.terminal import sanitize_inline
 from shadow_tui.tui.messages import FilterApplied
 from shadow_tui.tui.widgets.task_columns import STATUS_NAMES, short_repo
 
@@ -88,11 +89,12 @@ class QuerySuggester(Suggester):
         self.known: dict[str, list[str]] = {"status": list(STATUS_NAMES)}
 
     def set_values(self, field: str, values: Iterable[str]) -> None:
-        """Set the known values of a field; repos are offered as owner/name."""
-        items = list(values)
+        """Set the known values of a field, sanitized for the input line, with repos as owner/name."""
         if field == "repo":
-            items = list(dict.fromkeys(short_repo(item) for item in items if item))
-        self.known[field] = items
+            items = [short_repo(item) for item in values if item]
+        else:
+            items = [sanitize_inline(item) for item in values]
+        self.known[field] = list(dict.fromkeys(items))
 
     async def get_suggestion(self, value: str) -> str | None:
         return complete_query(value, self.known)

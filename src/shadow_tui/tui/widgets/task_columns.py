@@ -70,10 +70,14 @@ def format_duration(seconds: float | None) -> str:
 
 
 def short_repo(url: str | None) -> str:
-    """Return a repository URL as "owner/name"; other text is returned as it is."""
+    """Return a repository URL as "owner/name"; other text is returned as it is.
+
+    The URL is sanitized first, so the result is safe to print and a link
+    target hidden in an escape sequence never becomes the shown name.
+    """
     if not url:
         return ""
-    text = url.strip().rstrip("/")
+    text = sanitize_inline(url).strip().rstrip("/")
     if text.endswith(".git"):
         text = text[:-4]
     # git@github.com:owner/name and https://host/owner/name
