@@ -1,8 +1,9 @@
 """Run the browser in a pseudo-terminal with Textual's real Linux driver, and record every byte it writes.
 
-A reader thread copies the pty's output into a buffer. The test writes keys
-to the pty and waits for text to appear on the screen instead of sleeping;
-only a lone ESC is followed by a fixed pause.
+A reader thread copies the pty's output into a buffer and into a pyte
+terminal emulator. The test writes keys to the pty and waits for text to
+appear on the emulated screen instead of sleeping; only a lone ESC is
+followed by a fixed pause.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import pyte
 from textual.constants import ESCAPE_DELAY
 
 # Textual reads ESC followed by a key within ESCAPE_DELAY (ESCDELAY, 100 ms
@@ -48,6 +50,10 @@ class PtyApp:
         )
         os.close(slave)
         self._output = bytearray()
+        self._screen = pyte.Screen(columns, rows)
+        self._stream = pyte.ByteStream(self._screen)
+        self.emulator_error: Exception | None = None
+        """The error that stopped the emulator, if any."""
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, name="pty-reader", daemon=True)
         self._reader.start()
@@ -68,12 +74,25 @@ class PtyApp:
                 return
             with self._lock:
                 self._output.extend(data)
+                if self.emulator_error is None:
+                    try:
+                        self._stream.feed(data)
+                    except (IndexError, KeyError, ValueError) as error:
+                        # pyte 0.8 can fail on a wide character in the last column.
+                        # The waits then match the text of the byte stream instead.
+                        self.emulator_error = error
 
     @property
     def output(self) -> bytes:
         """Every byte the app has written so far."""
         with self._lock:
             return bytes(self._output)
+
+    @property
+    def screen(self) -> str:
+        """The text on the emulated screen now, one line per row."""
+        with self._lock:
+            return "\n".join(self._screen.display)
 
     def mark(self) -> int:
         """Return the current length of the output, to wait for text written after this point."""
@@ -86,16 +105,20 @@ class PtyApp:
             time.sleep(ESCAPE_PAUSE_SECONDS)
 
     def wait_for(self, text: str, *, since: int = 0, timeout: float = 30.0) -> None:
-        """Wait until `text` appears on screen in output written after `since`; fail after `timeout` seconds."""
+        """Wait until `text` is on the screen and the app has written since `since`; fail after `timeout` seconds."""
         deadline = time.monotonic() + timeout
         while True:
-            shown = screen_text(self.output[since:].decode("utf-8", "replace"))
-            if text in shown:
+            output = self.output
+            if self.emulator_error is None:
+                shown = self.screen
+            else:
+                shown = screen_text(output[since:].decode("utf-8", "replace"))
+            if text in shown and len(output) > since:
                 return
             if self.process.poll() is not None:
                 raise AssertionError(f"the app exited with status {self.process.returncode} before showing {text!r}")
             if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} not shown within {timeout} s; the screen ends with {shown[-600:]!r}")
+                raise AssertionError(f"{text!r} not shown within {timeout} s; the screen is:\n{shown}")
             time.sleep(0.05)
 
     def press(self, keys: str, text: str, *, timeout: float = 30.0) -> None:

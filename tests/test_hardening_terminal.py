@@ -101,12 +101,8 @@ def terminal_env(tmp_path: Path) -> dict[str, str]:
     env.pop("LINES", None)
     env["TERM"] = "xterm-256color"
     env["HOME"] = str(tmp_path)
-    # NOTE: live refresh is off because its reloads, cancelled by the keys that
-    # follow, can leave a closed connection in the SQLite pool ("Connection
-    # closed" on the next read) and end in an error screen.
-    config = tmp_path / "config.toml"
-    config.write_text("refresh_interval = 0\n")
-    env["SHADOW_TUI_CONFIG"] = str(config)
+    # The default settings, live refresh included, with no user file.
+    env["SHADOW_TUI_CONFIG"] = str(tmp_path / "no-config.toml")
     return env
 
 
@@ -122,7 +118,9 @@ def visit_task(app: PtyApp, task_id: str, since: int) -> None:
     app.press("1", "edit   src/path")
     app.press("2", "agent  2026-03-01")
     app.press("3", "command output first line")
-    app.send("o")
+    # The output view's keys in the footer show that it has the focus. Sending
+    # the next keys earlier can race the focus change (see DetailView.select_tab).
+    app.press("o", "Go to line")
     app.send("G")
     app.press("4", "@@ -1")
     app.send("j")

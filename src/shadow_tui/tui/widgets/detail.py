@@ -194,6 +194,9 @@ class DetailView(Vertical):
         hidden widget, Textual would move it to a neighbour in the old tab,
         and TabbedContent would switch back to the tab holding the focus.
         """
+        # NOTE: a focus request still queued for the old tab (`o` then `4` within
+        # one frame) can make TabbedContent switch back to it, leaving the focus
+        # in the new tab.
         tabs = self.query_one(TabbedContent)
         if tabs.active == key:
             return
