@@ -34,6 +34,19 @@ def _resident_mb() -> float:
     return 0.0
 
 
+def peak_resident_mb() -> float:
+    """Return this process's peak resident memory since it started, in MB (VmHWM, Linux).
+
+    The kernel's ru_maxrss of a child can include the memory of the parent
+    it was forked from, so a harness that holds a large dataset would raise
+    every probe's figure. VmHWM counts only this program's own address space.
+    """
+    for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024 / 1_000_000
+    return 0.0
+
+
 def _detail(app: ShadowTuiApp) -> Any:
     main = app.main_screen
     assert main is not None
@@ -124,5 +137,6 @@ async def run_task_probe(args: argparse.Namespace) -> dict[str, Any]:
             await settle(app, pilot)
             result[key]["rss_mb"] = _resident_mb()
         result["frames"] = watcher.frames
+        result["peak_mb"] = peak_resident_mb()
         finish(args, result)
     return result
