@@ -18,6 +18,8 @@ import json
 import sys
 import time
 
+from sqlalchemy import text
+
 from shadow_tui.db.access import open_writer
 from shadow_tui.recorder import Recorder
 
@@ -34,6 +36,8 @@ async def write(database: str, task_id: str, seconds: float, messages_per_s: int
     messages = commands = 0
     late_slots = 0
     async with open_writer(database) as (_target, engine):
+        async with engine.connect() as connection:
+            journal_mode = str(await connection.scalar(text("PRAGMA journal_mode")))
         recorder = Recorder(engine)
         start = time.monotonic()
         slot = 0
@@ -59,7 +63,10 @@ async def write(database: str, task_id: str, seconds: float, messages_per_s: int
                 commands += 1
         await recorder.set_status(task_id, "completed")
         took = time.monotonic() - start
-    return {"messages": messages, "commands": commands, "seconds": round(took, 2), "late_slots": late_slots}
+    return {
+        "messages": messages, "commands": commands, "seconds": round(took, 2), "late_slots": late_slots,
+        "journal_mode": journal_mode,
+    }
 
 
 def main() -> None:

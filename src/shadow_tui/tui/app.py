@@ -109,7 +109,7 @@ class ShadowTuiApp(App[None]):
             self.engine = None
             self._engine_error = str(error)
 
-    @work(exclusive=True, group="database", exit_on_error=False)
+    @work(exclusive=True, group="database", exit_on_error=False, description="open_database")
     async def open_database(self) -> None:
         """Check that the database is reachable and current, then start or reload the browser."""
         from shadow_tui.db.access import describe_connection_error
@@ -246,7 +246,7 @@ class ShadowTuiApp(App[None]):
             )
         self._reconnect(message.error)
 
-    @work(exclusive=True, group="reconnect", exit_on_error=False)
+    @work(exclusive=True, group="reconnect", exit_on_error=False, description="_reconnect")
     async def _reconnect(self, error: BaseException) -> None:
         """Show the lost connection, retry until the server accepts a connection, then reload the browser."""
         if self.engine is None or self.target is None:

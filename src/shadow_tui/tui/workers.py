@@ -4,6 +4,10 @@ Wrap every async worker body with `reports_errors("what it does")`, under
 `@work(...)`. An error then reaches the person as one plain line (and, for
 database failures, the error screen with retry), and its traceback goes
 to the log file, never the screen.
+
+Every `@work(...)` passes `description=`. Without it Textual 8 names the
+worker with the `repr()` of every argument, on the UI thread, and for a
+parsed 1,000,000-line diff that froze the app for 2.5 s.
 """
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ class ChatPane(DetailPane):
         self._drop_waiting()
         self.message_list.set_messages([])
 
-    @work(exclusive=True, group="chat-rest")
+    @work(exclusive=True, group="chat-rest", description="_load_rest")
     async def _load_rest(self, task_id: str, offset: int) -> None:
         view = self.message_list
         if not self.rest_pending or self.task_row is None or self.task_row.task_id != task_id:

@@ -162,7 +162,7 @@ class CommandsPane(DetailPane):
         self.workers.cancel_group(self, "command-sizes")
         self._fill_list(None, keep=False)
 
-    @work(exclusive=True, group="command-sizes")
+    @work(exclusive=True, group="command-sizes", description="_load_sizes")
     async def _load_sizes(self, task_id: str) -> None:
         try:
             sizes = await run_to_completion(load_output_sizes(self.engine, task_id))
@@ -233,7 +233,7 @@ class CommandsPane(DetailPane):
         self.output_view.set_source(LineSource.empty())
         self._load_output(command)
 
-    @work(exclusive=True, group="command-output")
+    @work(exclusive=True, group="command-output", description="_load_output")
     async def _load_output(self, command: CommandSummary) -> None:
         command_id = command.command_id
         first_head, self._first_head = self._first_head, None
@@ -385,7 +385,7 @@ class CommandsPane(DetailPane):
             return
         self._copy_output(self._output_text)
 
-    @work(exclusive=True, group="command-copy")
+    @work(exclusive=True, group="command-copy", description="_copy_output")
     async def _copy_output(self, output: str) -> None:
         # The copy is the text as shown, without escape sequences.
         plain = await asyncio.to_thread(strip_ansi, output)

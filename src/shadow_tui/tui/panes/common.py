@@ -161,7 +161,7 @@ class DetailPane(TaskPane):
         else:
             self._pending_reveal = (item_id, line, terms)
 
-    @work(exclusive=True, group="pane-load")
+    @work(exclusive=True, group="pane-load", description="_load")
     async def _load(self, task: TaskRow, keep: bool) -> None:
         try:
             if keep and self._loaded_task_id == task.task_id:

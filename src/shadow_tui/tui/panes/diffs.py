@@ -150,7 +150,7 @@ class DiffsPane(DetailPane):
         view.move_cursor(index, notify=False)
         self._show_entry(self.entries[index], keep=keep)
 
-    @work(thread=True, exclusive=True, group="diff-parse")
+    @work(thread=True, exclusive=True, group="diff-parse", description="_parse_in_thread")
     def _parse_in_thread(self, generation: int, edits: list[EditRecord], keep: bool) -> None:
         files = parse_edits(edits)
         self.app.call_from_thread(self._show_parsed, generation, files, keep)
@@ -231,7 +231,7 @@ class DiffsPane(DetailPane):
         width = view.size.width or self.size.width or 80
         return max(20, width - view.styles.scrollbar_size_vertical)
 
-    @work(thread=True, exclusive=True, group="diff-render")
+    @work(thread=True, exclusive=True, group="diff-render", description="_render_in_thread")
     def _render_in_thread(
         self, generation: int, files: Sequence[DiffFile], side_by_side: bool, width: int, keep: bool, in_view: range
     ) -> None:
@@ -296,7 +296,7 @@ class DiffsPane(DetailPane):
         self._requested_chunks.add(key)
         self._render_chunk_in_thread(generation, document, key)
 
-    @work(thread=True, group="diff-chunks")
+    @work(thread=True, group="diff-chunks", description="_render_chunk_in_thread")
     def _render_chunk_in_thread(self, generation: int, document: DiffDocument, key: ChunkKey) -> None:
         if self._render_chunk(document, key):
             self.app.call_from_thread(self._show_chunk, generation, key)

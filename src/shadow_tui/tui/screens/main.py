@@ -144,7 +144,7 @@ class MainScreen(Screen[None]):
         if self.detail.task_row is not None:
             self.detail.refresh_running()
 
-    @work(exclusive=True, group="completions", exit_on_error=False)
+    @work(exclusive=True, group="completions", exit_on_error=False, description="_load_completions")
     @reports_errors("Loading completions")
     async def _load_completions(self) -> None:
         engine = self.app.engine  # type: ignore[attr-defined]
@@ -152,7 +152,7 @@ class MainScreen(Screen[None]):
             values = await distinct_values(engine, field)  # type: ignore[arg-type]
             self.query_bar.suggester.set_values(field, values)
 
-    @work(exclusive=True, group="initial-task", exit_on_error=False)
+    @work(exclusive=True, group="initial-task", exit_on_error=False, description="_open_initial_task")
     @reports_errors("Opening the task")
     async def _open_initial_task(self, prefix: str) -> None:
         engine = self.app.engine  # type: ignore[attr-defined]
@@ -172,7 +172,7 @@ class MainScreen(Screen[None]):
         if task is not None and task.status in LIVE_STATUSES:
             self._refresh_open_task(task.task_id)
 
-    @work(exclusive=True, group="open-task-refresh", exit_on_error=False)
+    @work(exclusive=True, group="open-task-refresh", exit_on_error=False, description="_refresh_open_task")
     @reports_errors("Refreshing the task")
     async def _refresh_open_task(self, task_id: str) -> None:
         task = await fetch_task(self.app.engine, task_id)  # type: ignore[attr-defined]
@@ -227,7 +227,7 @@ class MainScreen(Screen[None]):
         """Open a search hit's task on the tab that shows the hit, and reveal it."""
         self._open_hit(hit, terms)
 
-    @work(exclusive=True, group="open-hit", exit_on_error=False)
+    @work(exclusive=True, group="open-hit", exit_on_error=False, description="_open_hit")
     @reports_errors("Opening the search result")
     async def _open_hit(self, hit: SearchHit, terms: str) -> None:
         task = await fetch_task(self.app.engine, hit.task_id)  # type: ignore[attr-defined]
@@ -297,7 +297,7 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(PromptScreen("Export to (.md or .html):", value=suggestion), write)
 
-    @work(exclusive=True, group="export", exit_on_error=False)
+    @work(exclusive=True, group="export", exit_on_error=False, description="_export")
     @reports_errors("Exporting the task")
     async def _export(self, task_id: str, value: str) -> None:
         from shadow_tui.export.files import export_task_file, resolve_export_path

@@ -149,7 +149,7 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
         scope = self.list_filter if self.within_filter else None
         self._run_search(self._generation, query, kinds, scope)
 
-    @work(exclusive=True, group="search", exit_on_error=False)
+    @work(exclusive=True, group="search", exit_on_error=False, description="_run_search")
     @reports_errors("Searching")
     async def _run_search(
         self, generation: int, query: str, kinds: tuple[SearchKind, ...], scope: TaskFilter | None

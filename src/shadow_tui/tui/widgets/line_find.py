@@ -94,7 +94,7 @@ class LineFindMixin(_Base):
             found = scan_lines(source, term, 0 if forward else count - 1, not forward, cancelled)
         return found
 
-    @work(thread=True, exclusive=True, group="line-view-find")
+    @work(thread=True, exclusive=True, group="line-view-find", description="_search_in_thread")
     def _search_in_thread(self, source: LineSource, term: str, start: int, forward: bool, *, from_keys: bool) -> None:
         """Search `source` off the UI thread. Starting another search cancels this one at its next check."""
         worker = get_current_worker()

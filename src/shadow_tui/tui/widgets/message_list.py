@@ -224,7 +224,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         if start:
             self._render_bodies()
 
-    @work(thread=True, group="message-render")
+    @work(thread=True, group="message-render", description="_render_bodies")
     def _render_bodies(self) -> None:
         while True:
             with self._lock:

@@ -101,7 +101,7 @@ class Summary(Static):
         self.loading_tasks = loading
         self._paint()
 
-    @work(exclusive=True, group="summary", exit_on_error=False)
+    @work(exclusive=True, group="summary", exit_on_error=False, description="_load")
     @reports_errors("Counting tasks")
     async def _load(self, generation: int, task_filter: TaskFilter) -> None:
         facets = await fetch_facets(self.app.engine, task_filter)  # type: ignore[attr-defined]

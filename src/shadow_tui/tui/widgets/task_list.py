@@ -116,7 +116,7 @@ class TaskList(ScrollView, can_focus=True):
         """Fetch the count and first page again with the current filter."""
         self.set_filter(self.task_filter)
 
-    @work(exclusive=True, group="task-list-reload", exit_on_error=False)
+    @work(exclusive=True, group="task-list-reload", exit_on_error=False, description="_reload")
     @reports_errors("Loading tasks")
     async def _reload(self, generation: int, task_filter: TaskFilter) -> None:
         """Show the first page as soon as it arrives, then count the matching tasks.
@@ -161,7 +161,7 @@ class TaskList(ScrollView, can_focus=True):
             return
         self._refresh_pages(self._generation, self.task_filter, force)
 
-    @work(exclusive=True, group="task-list-refresh", exit_on_error=False)
+    @work(exclusive=True, group="task-list-refresh", exit_on_error=False, description="_refresh_pages")
     @reports_errors("Refreshing tasks")
     async def _refresh_pages(self, generation: int, task_filter: TaskFilter, force: bool) -> None:
         engine = self.app.engine  # type: ignore[attr-defined]
@@ -222,7 +222,7 @@ class TaskList(ScrollView, can_focus=True):
         if wanted:
             self._fetch_pages(self._generation, self.task_filter, wanted)
 
-    @work(exclusive=True, group="task-list-pages", exit_on_error=False)
+    @work(exclusive=True, group="task-list-pages", exit_on_error=False, description="_fetch_pages")
     @reports_errors("Loading tasks")
     async def _fetch_pages(self, generation: int, task_filter: TaskFilter, pages: list[int]) -> None:
         engine = self.app.engine  # type: ignore[attr-defined]
