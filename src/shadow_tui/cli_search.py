@@ -164,6 +164,9 @@ def search_command(
     else:
         _print_lines(hits, color)
     if not hits:
+        if sys.stdout.isatty():
+            # grep stays silent, but at a terminal an empty screen looks like a hang or a failure.
+            click.echo(f"no matches for {query!r}", err=True)
         sys.exit(EXIT_NO_MATCH)
 
 

@@ -44,11 +44,16 @@ def _cost(task: TaskRow) -> Text:
     return Text(f"${task.cost_usd:,.4f}")
 
 
+def _count(number: int, noun: str) -> str:
+    """Return "1 message" or "3 messages": the count with the noun in singular or plural."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
 def _counts(task: TaskRow) -> Text:
-    text = Text(f"{task.message_count:,} messages, {task.command_count:,} commands")
+    text = Text(f"{_count(task.message_count, 'message')}, {_count(task.command_count, 'command')}")
     if task.failed_command_count:
         text.append(f" ({task.failed_command_count:,} failed)", style="red")
-    text.append(f", {task.edit_count:,} file edits, {task.artifact_count:,} artifacts")
+    text.append(f", {_count(task.edit_count, 'file edit')}, {_count(task.artifact_count, 'artifact')}")
     return text
 
 
