@@ -92,7 +92,13 @@ class PtyApp:
     def screen(self) -> str:
         """The text on the emulated screen now, one line per row."""
         with self._lock:
-            return "\n".join(self._screen.display)
+            # pyte's own `display` fails on a cell with no text, which a wide
+            # character at the end of a row leaves; joining the cells does not.
+            buffer = self._screen.buffer
+            columns = self._screen.columns
+            return "\n".join(
+                "".join(buffer[row][column].data for column in range(columns)) for row in range(self._screen.lines)
+            )
 
     def mark(self) -> int:
         """Return the current length of the output, to wait for text written after this point."""
