@@ -38,7 +38,7 @@ def peak_resident_mb() -> float:
     """Return this process's peak resident memory since it started, in MB (VmHWM, Linux).
 
     The kernel's ru_maxrss of a child can include the memory of the parent
-    it was forked from, so a harness that holds a large dataset would raise
+    it was forked from, so a harness that has a large dataset in memory would raise
     every probe's figure. VmHWM counts only this program's own address space.
     """
     for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():

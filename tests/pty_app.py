@@ -2,7 +2,7 @@
 
 A reader thread copies the pty's output into a buffer and into a pyte
 terminal emulator. The test writes keys to the pty and waits for text to
-appear on the emulated screen instead of sleeping; only a lone ESC is
+appear on the emulated screen instead of sleeping. Only a lone ESC is
 followed by a fixed pause.
 """
 
@@ -92,8 +92,8 @@ class PtyApp:
     def screen(self) -> str:
         """The text on the emulated screen now, one line per row."""
         with self._lock:
-            # pyte's own `display` fails on a cell with no text, which a wide
-            # character at the end of a row leaves; joining the cells does not.
+            # pyte's own `display` raises IndexError on a cell with no text, which
+            # a wide character at the end of a row leaves. Joining the cells does not.
             buffer = self._screen.buffer
             columns = self._screen.columns
             return "\n".join(

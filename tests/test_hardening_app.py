@@ -1,10 +1,10 @@
 """The browser never writes to the database it shows.
 
 On SQLite a Pilot session visits every screen and pane, and afterwards the
-folder that holds the database is unchanged: the same files, the same bytes
+folder that contains the database is unchanged: the same files, the same bytes
 and the same modification times. This works because writers leave a
-finished file in rollback-journal mode: a read-only connection to a file in
-WAL mode would create the -wal and -shm files beside it. On both backends a
+finished file in rollback-journal mode, because a read-only connection to a
+file in WAL mode would create the -wal and -shm files beside it. On both backends a
 write through the running app's own engine fails as read-only.
 """
 

@@ -2,10 +2,10 @@
 
 The browser runs in a pseudo-terminal (TERM=xterm-256color) on a database
 imported from the hostile session files of tests/hostile. Keys written to
-the pty open the hostile tasks (each terminal size visits some of them),
-visit each tab, open a command output and a diff, use the command palette
-and the query bar's completions, and search for a payload word. Every byte
-the app writes is recorded and checked.
+the pty open the hostile tasks, and each terminal size visits some of them.
+In each task they visit every tab, a command output and a diff. Then they
+use the command palette and the query bar's completions, and search for a
+payload word. Every byte the app writes is recorded and checked.
 
 Textual 8.2 itself writes only one kind of OSC, DCS or APC sequence
 without a copy (`y`) or a link in the text: the pointer shape

@@ -1,10 +1,10 @@
 """The Diffs tab: the files a task edited, and their changes unified or side by side.
 
-The tab opens in three steps, each in a thread worker: a scan of the diff
-text lists the files and shows the raw lines (`summarize_edits`), the parse
-replaces that list (`parse_edits`), and a `DiffDocument` shows the parsed
-lines, first uncoloured and then highlighted chunk by chunk as the view
-needs them. Highlighting blocks (see `shadow_tui.render.highlight`), so it
+The tab opens in three steps, each in a thread worker. First a scan of the
+diff text lists the files and shows the raw lines (`summarize_edits`).
+Then the parse replaces that list (`parse_edits`). Last a `DiffDocument`
+shows the parsed lines, first uncoloured and then highlighted chunk by
+chunk as the view needs them. Highlighting blocks (see `shadow_tui.render.highlight`), so it
 never runs on the UI thread. A diff that cannot be parsed is shown as plain
 text under a warning.
 """

@@ -44,9 +44,9 @@ def complete_query(value: str, known: dict[str, list[str]]) -> str | None:
         return None
     candidates = known.get(name.lower(), [])
     done, comma, part = typed.rpartition(",")
-    wanted = part.lstrip("\"'").lower()
+    prefix = part.lstrip("\"'").lower()
     for candidate in candidates:
-        if candidate.lower().startswith(wanted) and len(candidate) > len(wanted):
+        if candidate.lower().startswith(prefix) and len(candidate) > len(prefix):
             return f"{head}{name}:{done}{comma}{_quoted(candidate)}"
     return None
 

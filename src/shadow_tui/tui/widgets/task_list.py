@@ -217,10 +217,10 @@ class TaskList(ScrollView, can_focus=True):
             return
         first, last = self._visible_range()
         # The cursor may sit outside the viewport right after a jump.
-        wanted = self.cache.missing(first, last, self.total)
-        wanted += [page for page in self.cache.missing(self.cursor, self.cursor, self.total) if page not in wanted]
-        if wanted:
-            self._fetch_pages(self._generation, self.task_filter, wanted)
+        missing = self.cache.missing(first, last, self.total)
+        missing += [page for page in self.cache.missing(self.cursor, self.cursor, self.total) if page not in missing]
+        if missing:
+            self._fetch_pages(self._generation, self.task_filter, missing)
 
     @work(exclusive=True, group="task-list-pages", exit_on_error=False, description="_fetch_pages")
     @reports_errors("Loading tasks")
