@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import click
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shadow_tui.cli_common import db_option, escape_json_controls, run_async
 from shadow_tui.db.access import open_reader
 from shadow_tui.queries.filter import parse_date, parse_filter
 from shadow_tui.queries.records import TaskRow
-from shadow_tui.queries.tasks import fetch_task_page
+from shadow_tui.queries.tasks import distinct_values, fetch_task_page
 from shadow_tui.render.terminal import sanitize_inline
 
 JSON_FIELDS = (
@@ -82,7 +84,23 @@ async def tasks_command(
             cursor = page.next_cursor
             if cursor is None or (limit and len(rows) >= limit):
                 break
+        warning = await _unknown_status_warning(engine, task_filter.statuses) if not rows else None
     _print(rows, output_format)
+    if warning:
+        click.echo(warning, err=True)
+
+
+async def _unknown_status_warning(engine: AsyncEngine, requested: tuple[str, ...]) -> str | None:
+    """Return a warning naming the requested statuses that no task has, or None."""
+    if not requested:
+        return None
+    known = await distinct_values(engine, "status")
+    unknown = [status for status in requested if status not in known]
+    if not unknown:
+        return None
+    names = ", ".join(repr(sanitize_inline(status)) for status in unknown)
+    existing = ", ".join(sanitize_inline(status) for status in sorted(known)) or "none"
+    return f"warning: no task has status {names}; the statuses in this database are: {existing}"
 
 
 def _print(rows: list[TaskRow], output_format: str) -> None:
@@ -115,10 +133,24 @@ def short_repo(url: str | None) -> str:
     return path if path.count("/") == 1 else text
 
 
+def unique_prefix_length(ids: list[str], minimum: int = 12) -> int:
+    """Return the shortest prefix length, at least `minimum`, that distinguishes the ids.
+
+    Imported ids often share a long prefix (`shadow-demo-…`), so a fixed cut
+    would print several rows with the same id.
+    """
+    length = minimum
+    ordered = sorted(set(ids))
+    for before, after in zip(ordered, ordered[1:]):
+        shared = len(os.path.commonprefix([before, after]))
+        length = max(length, min(shared + 1, len(after)))
+    return length
+
+
 _TABLE_COLUMNS = ("id", "status", "created", "repo", "branch", "model", "msgs", "cmds", "fail", "edits", "title")
 _NUMERIC_COLUMNS = frozenset({"msgs", "cmds", "fail", "edits"})
 # Widest cell of each column but the title, in terminal cells. The title gets the rest of the line.
-_MAX_WIDTHS = {"id": 12, "status": 24, "created": 16, "repo": 40, "branch": 30, "model": 30}
+_MAX_WIDTHS = {"id": 40, "status": 24, "created": 16, "repo": 40, "branch": 30, "model": 30}
 _SHRINKABLE_COLUMNS = ("status", "repo", "branch", "model")
 _MIN_TITLE_WIDTH = 10
 # Rich's default padding puts two cells between columns.
@@ -131,10 +163,11 @@ def _print_table(rows: list[TaskRow]) -> None:
     from rich.text import Text
 
     colors = {"error": "red", "running": "yellow", "completed": "green", "pending": "blue"}
+    id_length = unique_prefix_length([row.task_id for row in rows])
     # Every cell is a Text, so no value from the database is read as Rich markup.
     cells = [
         [
-            Text(sanitize_inline(row.task_id[:12])),
+            Text(sanitize_inline(row.task_id[:id_length])),
             Text(sanitize_inline(row.status), style=colors.get(row.status, "")),
             Text(row.created_at.strftime("%Y-%m-%d %H:%M") if row.created_at else ""),
             Text(sanitize_inline(short_repo(row.repo_url))),

@@ -245,9 +245,12 @@ async def resolve_task_id(engine: AsyncEngine, prefix: str) -> str:
     return str(candidates[0][0])
 
 
-async def distinct_values(engine: AsyncEngine, field: Literal["repo", "model", "branch", "user"], *, limit: int = 200) -> list[str]:
+async def distinct_values(
+    engine: AsyncEngine, field: Literal["repo", "model", "branch", "user", "status"], *, limit: int = 200,
+) -> list[str]:
     """Return known values of a field, most used first, for completion."""
     column = {
+        "status": TASKS.c.status,
         "repo": TASKS.c.repo_url,
         "model": TASKS.c.model_name,
         "branch": TASKS.c.branch,

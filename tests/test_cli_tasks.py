@@ -1,0 +1,66 @@
+"""Tests of `shadow-tui tasks`: the table's ids and the unknown-status warning."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from shadow_tui.cli import main
+from shadow_tui.cli_tasks import unique_prefix_length
+
+
+def _ingest(database: str, task_ids: list[str], status: str = "completed") -> None:
+    events = []
+    for number, task_id in enumerate(task_ids):
+        events.append({
+            "event": "task", "task_id": task_id, "user": {"user_id": "alice", "username": "alice"}, "repo_url": "https://github.com/acme/api",
+            "created_at": f"2026-11-30T10:00:{number:02d}Z", "title": f"Task {number}",
+        })
+        events.append({"event": "status", "task_id": task_id, "status": status})
+    lines = "".join(json.dumps(event) + "\n" for event in events)
+    result = CliRunner().invoke(main, ["ingest", "--db", database], input=lines)
+    assert result.exit_code == 0, result.output
+
+
+def test_unique_prefix_length_cases() -> None:
+    assert unique_prefix_length([]) == 12
+    assert unique_prefix_length(["abc", "abd"]) == 12
+    assert unique_prefix_length(["shadow-demo-0001", "shadow-demo-0002"]) == 16
+    assert unique_prefix_length(["shadow-demo-01x", "shadow-demo-02x"]) == 14
+    assert unique_prefix_length(["same-id-twice", "same-id-twice"]) == 12
+    assert unique_prefix_length(["prefix-of-a-long-id", "prefix-of-a-long-id-2"]) == 20
+
+
+def test_tasks_table_ids_distinct(database_url: str) -> None:
+    task_ids = ["shadow-demo-0001", "shadow-demo-0002", "shadow-demo-0003"]
+    _ingest(database_url, task_ids)
+
+    result = CliRunner().invoke(main, ["tasks", "--db", database_url])
+
+    assert result.exit_code == 0, result.output
+    for task_id in task_ids:
+        assert f"\n{task_id} " in result.stdout
+
+
+def test_tasks_unknown_status_warning(database_url: str) -> None:
+    _ingest(database_url, ["t-error"], status="error")
+
+    result = CliRunner().invoke(main, ["tasks", "--db", database_url, "--status", "weird", "--format", "json"])
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []
+    assert "no task has status 'weird'" in result.stderr
+    assert "the statuses in this database are: error" in result.stderr
+
+
+def test_tasks_known_status_no_warning(database_url: str) -> None:
+    _ingest(database_url, ["t-error"], status="error")
+
+    result = CliRunner().invoke(
+        main, ["tasks", "--db", database_url, "--status", "error", "--repo", "elsewhere", "--format", "json"],
+    )
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []
+    assert "warning" not in result.stderr
