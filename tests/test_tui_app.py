@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -472,6 +473,30 @@ def test_help_lists_every_binding(small_db: str) -> None:
             assert binding_id in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+    run(small_db, body)
+
+
+def test_help_keys_scroll(small_db: str) -> None:
+    async def body(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.max_scroll_y > 0
+        await pilot.press("G")
+        await pilot.pause()
+        assert scroll.scroll_y == scroll.max_scroll_y
+        await pilot.press("b")
+        await pilot.pause()
+        assert 0 < scroll.scroll_y < scroll.max_scroll_y
+        await pilot.press("g")
+        await pilot.pause()
+        assert scroll.scroll_y == 0
+        await pilot.press("space")
+        await pilot.pause()
+        assert scroll.scroll_y > 0
 
     run(small_db, body)
 

@@ -60,6 +60,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
         Binding("j,down", "scroll(1)", "Scroll down", show=False, id="help.down"),
         Binding("k,up", "scroll(-1)", "Scroll up", show=False, id="help.up"),
+        Binding("space,pagedown", "page(1)", "Page down", show=False, id="help.page_down"),
+        Binding("b,pageup", "page(-1)", "Page up", show=False, id="help.page_up"),
+        Binding("g,home", "edge(False)", "Go to the top", show=False, id="help.top"),
+        Binding("G,end", "edge(True)", "Go to the end", show=False, id="help.bottom"),
     ]
 
     DEFAULT_CSS = """
@@ -91,3 +95,14 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll(self, step: int) -> None:
         self.query_one(VerticalScroll).scroll_relative(y=step, animate=False)
+
+    def action_page(self, direction: int) -> None:
+        scroll = self.query_one(VerticalScroll)
+        scroll.scroll_relative(y=direction * max(scroll.scrollable_content_region.height - 1, 1), animate=False)
+
+    def action_edge(self, end: bool) -> None:
+        scroll = self.query_one(VerticalScroll)
+        if end:
+            scroll.scroll_end(animate=False)
+        else:
+            scroll.scroll_home(animate=False)
