@@ -126,3 +126,24 @@ def test_loopback_hosts(host: str, expected: bool) -> None:
 
 def test_browse_command_default_database() -> None:
     assert shlex.split(browse_command_line(None)) == [sys.executable, "-m", "shadow_tui", "browse"]
+
+
+def test_browse_without_terminal_rejected(database: str) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "shadow_tui", "browse", database],
+        stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=False,
+    )
+    assert completed.returncode == 2
+    message = completed.stderr.decode("utf-8", "replace")
+    assert "the browser needs a terminal, but standard input is not a terminal" in message
+    assert "shadow-tui serve" in message
+    assert b"\x1b" not in completed.stdout + completed.stderr
+
+
+def test_browse_web_driver_needs_no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shadow_tui.cli import terminal_problem
+
+    monkeypatch.delenv("TEXTUAL_DRIVER", raising=False)
+    assert terminal_problem() is not None
+    monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")
+    assert terminal_problem() is None

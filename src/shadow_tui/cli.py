@@ -7,6 +7,8 @@ run without importing Textual, so they start fast.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 import logging
 
 import click
@@ -77,6 +79,22 @@ def main(log_level: str) -> None:
         click.echo(f"warning: {error}; logging is off", err=True)
 
 
+def terminal_problem() -> str | None:
+    """Return why the browser cannot draw on this process's streams, or None when it can.
+
+    Textual's Linux driver (checked in 8.2.8) reads keys from stdin and draws
+    on stderr, so both
+    must be terminals. A process that textual-serve starts has neither, and
+    sets TEXTUAL_DRIVER to its web driver, which needs no terminal.
+    """
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    for name, stream in (("standard input", sys.stdin), ("standard error", sys.stderr)):
+        if stream is None or not stream.isatty():
+            return f"{name} is not a terminal (it is redirected to a file or a pipe)"
+    return None
+
+
 @main.command("browse")
 @click.argument("database", required=False, metavar="[DB]")
 @db_option
@@ -85,6 +103,12 @@ def main(log_level: str) -> None:
 @click.option("--demo", is_flag=True, help="Open a demo database, created in the user cache folder on first use.")
 def browse_command(database: str | None, db: str | None, query: str | None, task_id: str | None, demo: bool) -> None:
     """Open the browser (the default command)."""
+    problem = terminal_problem()
+    if problem:
+        raise click.UsageError(
+            f"the browser needs a terminal, but {problem}. Run it in a terminal; for output that a "
+            "script can read use `shadow-tui tasks`, `show` or `search`, and for a web page `shadow-tui serve`."
+        )
     from shadow_tui.tui.app import run_browser
 
     run_browser(database or db, query=query, task_id=task_id, demo=demo)
