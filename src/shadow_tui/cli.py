@@ -83,9 +83,9 @@ def terminal_problem() -> str | None:
     """Return why the browser cannot draw on this process's streams, or None when it can.
 
     Textual's Linux driver (checked in 8.2.8) reads keys from stdin and draws
-    on stderr, so both
-    must be terminals. A process that textual-serve starts has neither, and
-    sets TEXTUAL_DRIVER to its web driver, which needs no terminal.
+    on stderr, so both must be terminals. A process that textual-serve starts
+    has neither, and sets TEXTUAL_DRIVER to its web driver, which needs no
+    terminal.
     """
     if os.environ.get("TEXTUAL_DRIVER"):
         return None
