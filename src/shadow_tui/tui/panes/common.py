@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, TypeVar
 
 from rich.text import Text
@@ -17,6 +17,7 @@ from shadow_tui.render.terminal import sanitize_inline
 from shadow_tui.tui import clipboard
 from shadow_tui.tui.panes.base import TaskPane
 from shadow_tui.tui.widgets.line_view import LineView
+from shadow_tui.tui.widgets.task_columns import format_utc
 from shadow_tui.tui.workers import report_error
 
 logger = logging.getLogger(__name__)
@@ -46,20 +47,12 @@ def _log_dropped_error(task: asyncio.Future[Any]) -> None:
 
 def format_time(moment: datetime | None) -> str:
     """Return a time in UTC as "2025-09-24 19:22:20", or "-" when unknown."""
-    if moment is None:
-        return "-"
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return format_utc(moment, "%Y-%m-%d %H:%M:%S")
 
 
 def format_clock(moment: datetime | None) -> str:
     """Return the time of day in UTC as "19:22:20", or "--:--:--" when unknown."""
-    if moment is None:
-        return "--:--:--"
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%H:%M:%S")
+    return format_utc(moment, "%H:%M:%S", unknown="--:--:--")
 
 
 def format_size(characters: int) -> str:

@@ -46,13 +46,21 @@ def format_relative(moment: datetime | None, now: datetime) -> str:
     return f"{int(seconds // (86400 * 365))}y ago"
 
 
-def format_absolute(moment: datetime | None) -> str:
-    """Return a UTC time as "2026-11-30 14:02"."""
+def format_utc(moment: datetime | None, pattern: str, unknown: str = "-") -> str:
+    """Format a time in UTC with a strftime `pattern`, or return `unknown` when there is none.
+
+    A naive datetime is taken as UTC already, as the database stores them.
+    """
     if moment is None:
-        return "-"
+        return unknown
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.strftime(pattern)
+
+
+def format_absolute(moment: datetime | None) -> str:
+    """Return a UTC time as "2026-11-30 14:02"."""
+    return format_utc(moment, "%Y-%m-%d %H:%M")
 
 
 def format_duration(seconds: float | None) -> str:
