@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from factories import NOW, make_session, write_sessions
 from shadow_tui.config import Config
 from shadow_tui.queries.records import SearchHit
 from shadow_tui.tui.app import ShadowTuiApp, create_app
+from shadow_tui.tui.screens import search as search_screen
 from shadow_tui.tui.screens.main import MainScreen
 from shadow_tui.tui.screens.search import SearchScreen, hit_text, snippet_text
 
@@ -190,3 +193,64 @@ def test_scope_key_uses_list_filter(search_db: str) -> None:
         assert screen.hits[0].task_id == "task0002"
 
     run(search_db, body, query="status:error")
+
+
+def test_file_search_skips_engine(search_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine_queries: list[str] = []
+
+    async def engine_search(_engine: object, query: str, **_options: object) -> list[SearchHit]:
+        engine_queries.append(query)
+        return []
+
+    monkeypatch.setattr(search_screen, "search", engine_search)
+
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        screen = await open_search(app, pilot, "zebra")
+        assert {found.task_id for found in screen.hits} == {"task0001", "task0004"}
+        assert engine_queries == []
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: engine_queries == ["zebra"])
+        await wait_for(pilot, lambda: screen.hits == [])
+
+    run(search_db, body, query="status:error")
+
+
+def test_sqlite3_error_falls_back_to_engine(search_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing_search(*_args: object, **_options: object) -> list[SearchHit]:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(search_screen, "search_sqlite", failing_search)
+
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        screen = await open_search(app, pilot, "zebra")
+        assert {found.task_id for found in screen.hits} == {"task0001", "task0004"}
+
+    run(search_db, body)
+
+
+def test_slow_search_shows_notice(search_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    file_search = search_screen._search_file
+
+    def blocked_search(*args: object) -> list[SearchHit] | None:
+        release.wait(30)
+        return file_search(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search_screen, "_search_file", blocked_search)
+    monkeypatch.setattr(search_screen, "SEARCHING_NOTICE_DELAY_SECONDS", 0.01)
+
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await pilot.press(*"zebra")
+        status = screen.query_one("#search-status")
+        try:
+            await wait_for(pilot, lambda: "Searching…" in str(status.render()))
+        finally:
+            release.set()
+        await wait_for(pilot, lambda: screen.searched == "zebra")
+        assert "2 results" in str(status.render())
+
+    run(search_db, body)

@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from shadow_tui.db.models import Artifact
 from shadow_tui.errors import NotFoundError
 from shadow_tui.queries.conditions import (
-    COMMANDS, EDITS, MESSAGES, TASKS, USERS, id_prefix_condition, needs_scan, scan_column, task_conditions,
+    COMMANDS, EDITS, MESSAGES, TASKS, USERS, filter_terms, id_prefix_condition, needs_scan, scan_column,
+    task_conditions,
 )
 from shadow_tui.queries.filter import TaskFilter
 from shadow_tui.queries.records import Facets, TaskCursor, TaskPage, TaskRow
+from shadow_tui.queries.text_plan import walk_pays_off
 
 TaskSort = Literal["newest", "oldest"]
 ARTIFACTS = Artifact.__table__
@@ -71,29 +73,37 @@ async def fetch_task_page(
     depth); `offset` serves jumps to an arbitrary position, such as the end.
     The page's task ids are selected first and the counts computed for
     those rows only, because SQLite would otherwise compute them for every
-    matching task that it sorts.
+    matching task that it sorts. On SQLite, free text picks one of two
+    plans for the page (see `queries.text_plan`).
     """
     dialect = engine.dialect.name
     scan = needs_scan(task_filter)
-    conditions = task_conditions(task_filter, dialect, scan=scan)
-    key = tuple_(TASKS.c.created_at, TASKS.c.task_id)
-    if after is not None:
-        bound = tuple_(after.created_at, after.task_id)
-        conditions.append(key < bound if sort == "newest" else key > bound)
-    sort_columns = [TASKS.c.created_at, TASKS.c.task_id]
-    # Sorting by plain columns would make SQLite walk the created_at index,
-    # reading tasks one by one until the page is full.
-    key_columns = [scan_column(column, dialect) for column in sort_columns] if scan else sort_columns
-    page_keys = (
-        select(TASKS.c.task_id)
-        .where(*conditions)
-        .order_by(*[_ordered(column, sort) for column in key_columns])
-        .limit(limit + 1)
-        .correlate(None)
-    )
-    if offset:
-        page_keys = page_keys.offset(offset)
+    sort_without_index = scan
     async with engine.connect() as connection:
+        text_per_task = False
+        if dialect == "sqlite" and task_filter.text and not offset:
+            text_per_task = await walk_pays_off(connection, filter_terms(task_filter))
+            # When the walk does not pay off, few tasks match, so sorting them beats
+            # walking the created_at index, which would read most tasks.
+            sort_without_index = not text_per_task
+        conditions = task_conditions(task_filter, dialect, scan=scan, text_per_task=text_per_task)
+        key = tuple_(TASKS.c.created_at, TASKS.c.task_id)
+        if after is not None:
+            bound = tuple_(after.created_at, after.task_id)
+            conditions.append(key < bound if sort == "newest" else key > bound)
+        sort_columns = [TASKS.c.created_at, TASKS.c.task_id]
+        # Sorting by plain columns would make SQLite walk the created_at index,
+        # reading tasks one by one until the page is full.
+        key_columns = [scan_column(column, dialect) for column in sort_columns] if sort_without_index else sort_columns
+        page_keys = (
+            select(TASKS.c.task_id)
+            .where(*conditions)
+            .order_by(*[_ordered(column, sort) for column in key_columns])
+            .limit(limit + 1)
+            .correlate(None)
+        )
+        if offset:
+            page_keys = page_keys.offset(offset)
         keys: Any = page_keys
         if scan and dialect == "sqlite" and after is None and not offset and sort == "newest":
             keys = await _newest_keys(connection, conditions, limit + 1) or page_keys

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 from datetime import datetime, timezone
+from pathlib import Path
 
 from rich.text import Text
 from textual import events, work
@@ -15,9 +18,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from shadow_tui.db.sqlite_reader import open_current_sqlite
 from shadow_tui.queries.filter import TaskFilter
 from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search import search
+from shadow_tui.queries.search_sqlite import search_sqlite
 from shadow_tui.render.terminal import sanitize_inline
 from shadow_tui.tui.widgets.task_columns import format_relative
 from shadow_tui.tui.workers import reports_errors
@@ -27,6 +32,11 @@ logger = logging.getLogger(__name__)
 # Typing pauses this long before a search starts.
 SEARCH_DELAY_SECONDS = 0.15
 RESULT_LIMIT = 100
+# "Searching…" appears only when a search takes longer than this, because
+# drawing it costs a frame while the search runs, and most searches of the
+# benchmark's large database (50,000 tasks, `benchmarks/run.py --only
+# search_app`) show their results sooner.
+SEARCHING_NOTICE_DELAY_SECONDS = 0.2
 # The minimum number of hits in the first frame of new results, used while the list's height is not known.
 MIN_FIRST_HITS = 10
 KIND_STYLES = {"message": "cyan", "command": "yellow", "output": "green", "diff": "magenta"}
@@ -65,6 +75,21 @@ def snippet_text(hit: SearchHit) -> Text:
     return snippet
 
 
+def _search_file(path: Path, query: str, kinds: tuple[SearchKind, ...]) -> list[SearchHit] | None:
+    """Search a current SQLite file through sqlite3, or return None when the engine must search it."""
+    connection = open_current_sqlite(path)
+    if connection is None:
+        return None
+    try:
+        return search_sqlite(connection, query, kinds=kinds, limit=RESULT_LIMIT)
+    except sqlite3.Error as error:
+        # The engine's path reports a damaged or missing file in plain words.
+        logger.warning("Searching %s through sqlite3 failed (%s); searching through the engine", path, error)
+        return None
+    finally:
+        connection.close()
+
+
 class SearchInput(Input):
     """The search text; up and down move through the results."""
 
@@ -99,6 +124,7 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
         self.kind: SearchKind | None = None
         self._initial = query
         self._timer: Timer | None = None
+        self._searching_notice: Timer | None = None
         self._generation = 0
         self.hits: list[SearchHit] = []
         self.searched = ""
@@ -123,7 +149,9 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
         return Text(f"Search {kinds} in {scope}")
 
     def _set_status(self, message: str) -> None:
-        self.query_one("#search-status", Static).update(Text(message))
+        # The status line is one row high and as wide as the screen (CSS above), so
+        # new text never changes its size, and a layout would measure the whole screen.
+        self.query_one("#search-status", Static).update(Text(message), layout=False)
 
     # Searching ---------------------------------------------------------------
 
@@ -134,17 +162,19 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
     def _schedule(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+        self._stop_searching_notice()
         self._generation += 1
         self._timer = self.set_timer(SEARCH_DELAY_SECONDS, self._start_search)
 
     def _start_search(self) -> None:
         self._timer = None
+        self._stop_searching_notice()
         query = self.query_one(SearchInput).value
         if not query.strip():
             self._show([], query)
             self._set_status("Type to search messages, commands, outputs and diffs.")
             return
-        self._set_status("Searching…")
+        self._searching_notice = self.set_timer(SEARCHING_NOTICE_DELAY_SECONDS, self._show_searching_notice)
         kinds = (self.kind,) if self.kind else SEARCH_KINDS
         scope = self.list_filter if self.within_filter else None
         self._run_search(self._generation, query, kinds, scope)
@@ -154,7 +184,11 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
     async def _run_search(
         self, generation: int, query: str, kinds: tuple[SearchKind, ...], scope: TaskFilter | None
     ) -> None:
-        hits = await search(self.app.engine, query, kinds=kinds, task_filter=scope, limit=RESULT_LIMIT)  # type: ignore[attr-defined]
+        try:
+            hits = await self._search(query, kinds, scope)
+        finally:
+            if generation == self._generation:
+                self._stop_searching_notice()
         if generation != self._generation:
             logger.debug("Dropping stale results for %r", query)
             return
@@ -164,6 +198,32 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
             self._set_status(f"{len(hits)} results{more}. Enter opens, ↑↓ move, Esc closes.")
         else:
             self._set_status(f"No match for {query!r}.")
+
+    async def _search(self, query: str, kinds: tuple[SearchKind, ...], scope: TaskFilter | None) -> list[SearchHit]:
+        """Search a SQLite file through sqlite3 in one thread, else through the engine.
+
+        The engine hands each statement to its driver's thread and resumes
+        on the event loop, which also draws the frames, so every one of a
+        search's statements can wait for a frame. `search_sqlite` returns
+        the same hits as `search` (tests/test_search_sqlite.py). Searches
+        within the list's filter, on PostgreSQL, or on a file that
+        `open_current_sqlite` cannot vouch for go through the engine.
+        """
+        target = self.app.target  # type: ignore[attr-defined]
+        if scope is None and target is not None and target.path is not None:
+            hits = await asyncio.to_thread(_search_file, target.path, query, kinds)
+            if hits is not None:
+                return hits
+        return await search(self.app.engine, query, kinds=kinds, task_filter=scope, limit=RESULT_LIMIT)  # type: ignore[attr-defined]
+
+    def _show_searching_notice(self) -> None:
+        self._searching_notice = None
+        self._set_status("Searching…")
+
+    def _stop_searching_notice(self) -> None:
+        if self._searching_notice is not None:
+            self._searching_notice.stop()
+            self._searching_notice = None
 
     def _show(self, hits: list[SearchHit], query: str) -> None:
         """Show the hits that fit on screen at once, and add the others after that frame.
