@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -57,6 +58,14 @@ async def texts(database_url: str) -> str:
     return database_url
 
 
+@pytest.fixture
+async def sqlite_texts(tmp_path: Path) -> str:
+    """The same tasks in a SQLite file: the share estimate and the plan choice exist on SQLite only."""
+    database = str(tmp_path / "texts.db")
+    await write_sessions(database, [_session(index) for index in range(TASKS)])
+    return database
+
+
 async def _all_pages(engine: AsyncEngine, query: str, sort: TaskSort) -> list[str]:
     seen: list[str] = []
     cursor = None
@@ -99,18 +108,14 @@ async def test_text_filter_counts(texts: str) -> None:
     ("query", "expected"),
     [("common", 1.0), ("sparse", SPARSE_TASKS / TASKS), ("clustered", 1 / TASKS), ("absent", 0.0)],
 )
-async def test_matching_task_share(texts: str, query: str, expected: float) -> None:
-    if not texts.endswith(".db"):
-        pytest.skip("the share is estimated from SQLite's full-text index only")
-    async with open_reader(texts) as (_target, engine), engine.connect() as connection:
+async def test_matching_task_share(sqlite_texts: str, query: str, expected: float) -> None:
+    async with open_reader(sqlite_texts) as (_target, engine), engine.connect() as connection:
         share = await text_plan.matching_task_share(connection, filter_terms(parse_filter(query)))
     assert share == pytest.approx(expected)
 
 
-async def test_walk_chosen_for_frequent_word(texts: str) -> None:
-    if not texts.endswith(".db"):
-        pytest.skip("the plan is chosen on SQLite only")
-    async with open_reader(texts) as (_target, engine), engine.connect() as connection:
+async def test_walk_chosen_for_frequent_word(sqlite_texts: str) -> None:
+    async with open_reader(sqlite_texts) as (_target, engine), engine.connect() as connection:
         frequent = await text_plan.walk_pays_off(connection, filter_terms(parse_filter("common")))
         clustered = await text_plan.walk_pays_off(connection, filter_terms(parse_filter("clustered")))
     assert frequent
