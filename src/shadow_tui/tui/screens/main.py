@@ -16,13 +16,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from shadow_tui.queries.records import SearchHit, TaskRow
 from shadow_tui.queries.tasks import distinct_values, fetch_task, resolve_task_id
 from shadow_tui.tui.messages import FilterApplied, ListReloaded, TaskChosen, TaskHighlighted
 from shadow_tui.tui.widgets.connection_status import ConnectionStatus
 from shadow_tui.tui.widgets.detail import TABS, DetailView
+from shadow_tui.tui.widgets.key_footer import KeyFooter
 from shadow_tui.tui.widgets.query_bar import QueryBar, clear_statuses, toggle_status
 from shadow_tui.tui.widgets.summary import Summary
 from shadow_tui.tui.widgets.task_list import LIVE_STATUSES, TaskList
@@ -78,7 +78,7 @@ class MainScreen(Screen[None]):
                 yield TaskList(id="task-list")
             yield DetailView(id="detail")
         yield ConnectionStatus(id="connection-status")
-        yield Footer()
+        yield KeyFooter()
 
     # Parts -------------------------------------------------------------------
 
