@@ -19,7 +19,8 @@ from factories import NOW, make_session, write_sessions
 from shadow_tui.config import Config, load_config
 from shadow_tui.db.writer import SessionData
 from shadow_tui.queries.records import TaskRow
-from shadow_tui.tui.app import ShadowTuiApp, create_app, ensure_demo_database
+from shadow_tui.tui.app import ShadowTuiApp, create_app
+from shadow_tui.tui.demo_database import ensure_demo_database
 from shadow_tui.tui.clipboard import osc52_sequence, tmux_passthrough
 from shadow_tui.tui.commands import task_prompt, task_score
 from shadow_tui.tui.help_sections import known_binding_ids
@@ -697,7 +698,7 @@ def test_find_bar_in_command_output(small_db: str) -> None:
 
 
 def test_demo_database_created_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("shadow_tui.tui.app.DEMO_TASKS", 3)
+    monkeypatch.setattr("shadow_tui.tui.demo_database.DEMO_TASKS", 3)
     path = tmp_path / "cache" / "demo.db"
     assert ensure_demo_database(path) == path
     first = path.stat().st_mtime_ns

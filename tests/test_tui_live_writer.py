@@ -132,9 +132,12 @@ async def browse_while_writing(pilot: Pilot[None], app: RecordingApp, writer: su
 async def check_panes_show_everything(pilot: Pilot[None], app: RecordingApp, messages: int, commands: int) -> None:
     main = app.main_screen
     assert main is not None
-    chat = main.detail.query_one(ChatPane)
-    command_pane = main.detail.query_one(CommandsPane)
-    timeline = main.detail.query_one(TimelinePane)
+    chat = main.detail.pane("chat")
+    command_pane = main.detail.pane("commands")
+    timeline = main.detail.pane("timeline")
+    assert isinstance(chat, ChatPane)
+    assert isinstance(command_pane, CommandsPane)
+    assert isinstance(timeline, TimelinePane)
 
     await pilot.press("2")
     await wait_for(pilot, lambda: len(chat.message_list.messages) == messages, CATCH_UP_S, "Chat shows every message")

@@ -55,8 +55,10 @@ def test_server_restart_while_open(server: PrivateServer, app_log: Callable[[str
             screen = app.main_screen
             assert screen is not None
             status = screen.connection_status
-            chat = screen.detail.query_one(ChatPane)
-            commands = screen.detail.query_one(CommandsPane)
+            chat = screen.detail.pane("chat")
+            commands = screen.detail.pane("commands")
+            assert isinstance(chat, ChatPane)
+            assert isinstance(commands, CommandsPane)
             await wait_for(pilot, lambda: screen.task_list.loaded and screen.task_list.total == SEEDED_TASKS,
                            "the list loads")
             await pilot.press("enter", "2")

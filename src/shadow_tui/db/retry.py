@@ -20,8 +20,6 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Final, TypeVar
 
-from sqlalchemy.exc import DBAPIError
-
 from shadow_tui.errors import DatabaseError
 
 logger = logging.getLogger(__name__)
@@ -44,6 +42,9 @@ _RETRYABLE_ERRNOS: Final = frozenset({
 
 def is_connection_loss(error: BaseException) -> bool:
     """Tell whether an error means that the connection failed or broke, not that the read is wrong."""
+    # Imported here: the browser's first frame comes before SQLAlchemy is imported.
+    from sqlalchemy.exc import DBAPIError
+
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
     original = getattr(error, "orig", None) or error
@@ -79,6 +80,8 @@ async def retry_read(
     at once. When the last attempt loses its connection too, raises
     DatabaseError naming `description`.
     """
+    from sqlalchemy.exc import DBAPIError
+
     attempts = len(delays) + 1
     for attempt in range(1, attempts + 1):
         try:

@@ -3,6 +3,12 @@
 The database location is passed in (`create_app(db)`); nothing reads it
 at import time. The engine lives as long as the app and is `app.engine`,
 which the panes read.
+
+On a SQLite file without --query and --task, the list's first page is read
+through `sqlite3` in a thread while Textual composes the screen
+(`MainScreen.show_first_page`), and SQLAlchemy is imported after that page
+is on screen: the import took longer than the rest of the start-up.
+`app.engine` creates the engine on first use.
 """
 
 from __future__ import annotations
@@ -13,9 +19,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -23,26 +26,27 @@ from textual.reactive import reactive
 from textual.theme import Theme
 
 from shadow_tui.config import Config, ConfigError, load_config_or_defaults, save_setting
-from shadow_tui.db.access import error_detail
-from shadow_tui.db.engine import DatabaseTarget, create_engine_for, resolve_database
+from shadow_tui.db.locations import plain_sqlite_path
 from shadow_tui.db.retry import is_connection_loss
 from shadow_tui.db.shutdown import close_engine
 from shadow_tui.errors import ShadowTuiError
 from shadow_tui.logging_setup import default_log_path, setup_logging
+from shadow_tui.queries.first_page_sqlite import FirstPage, read_first_page_file
 from shadow_tui.tui.messages import ConnectionLost, ErrorReported
 from shadow_tui.tui.paths import stylesheet_path
 from shadow_tui.tui.reconnect import lost_message, probe, reconnect_delays, reconnected_message
 from shadow_tui.tui.screens.error import ErrorScreen
 from shadow_tui.tui.screens.main import MainScreen
+from shadow_tui.tui.widgets.task_pages import PAGE_SIZE
 from shadow_tui.tui.workers import report_error
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
     from textual.command import Provider
 
-logger = logging.getLogger(__name__)
+    from shadow_tui.db.engine import DatabaseTarget
 
-DEMO_TASKS = 200
-DEMO_SEED = 0
+logger = logging.getLogger(__name__)
 
 
 def _shadow_commands() -> type[Provider]:
@@ -89,29 +93,71 @@ class ShadowTuiApp(App[None]):
         self.frozen_now = now
         self.log_path = log_path or default_log_path()
         self.refresh_interval = self.config.refresh_interval
-        self.engine: AsyncEngine | None = None
-        self.target: DatabaseTarget | None = None
+        self._engine: AsyncEngine | None = None
+        self._target: DatabaseTarget | None = None
+        self._engine_created = False
         self._engine_error: str | None = None
         self.connection_lost = False
         """True from a read that lost the server's connection until a reconnect attempt succeeds."""
         self._saved_theme = self.config.theme
-        self._create_engine()
+        self._first_page_through_sqlite = (
+            not self.initial_query.strip() and not task_id and plain_sqlite_path(self.database) is not None
+        )
+        """Whether the app first tries to show the list through `sqlite3`."""
+        self._first_page_read: asyncio.Future[FirstPage | None] | None = None
+        if not self._first_page_through_sqlite:
+            self._create_engine()
 
     # Database ---------------------------------------------------------------------
 
+    @property
+    def engine(self) -> AsyncEngine | None:
+        """The read-only engine, or None when the database argument is invalid. Created on first use."""
+        if not self._engine_created:
+            self._create_engine()
+        return self._engine
+
+    @engine.setter
+    def engine(self, engine: AsyncEngine | None) -> None:
+        self._engine = engine
+        self._engine_created = True
+
+    @property
+    def target(self) -> DatabaseTarget | None:
+        """The database that `engine` reads, or None when the database argument is invalid."""
+        if not self._engine_created:
+            self._create_engine()
+        return self._target
+
     def _create_engine(self) -> None:
-        """Create the engine without connecting, so panes find `app.engine` from the start."""
+        """Create the engine without connecting. `engine` and `target` call this on first use."""
+        # Imported here: db.engine imports SQLAlchemy, which the first page of a SQLite file does without.
+        from shadow_tui.db.engine import create_engine_for, resolve_database
+
+        self._engine_created = True
+        self._engine = None
         try:
-            self.target = resolve_database(self.database)
-            self.engine = create_engine_for(self.target, write=False)
+            self._target = resolve_database(self.database)
+            self._engine = create_engine_for(self._target, write=False)
             self._engine_error = None
         except ShadowTuiError as error:
-            self.engine = None
             self._engine_error = str(error)
 
     @work(exclusive=True, group="database", exit_on_error=False, description="open_database")
     async def open_database(self) -> None:
         """Check that the database is reachable and current, then start or reload the browser."""
+        if self._first_page_read is not None:
+            first_page_read, self._first_page_read = self._first_page_read, None
+            page = await first_page_read
+            main = self.main_screen
+            if page is not None and main is not None:
+                logger.info("Read the first page of tasks from %s through sqlite3", self.database)
+                # The main screen opens the database again through here once that page is on screen.
+                main.show_first_page(page)
+                return
+
+        from sqlalchemy.exc import OperationalError
+
         from shadow_tui.db.access import describe_connection_error
         from shadow_tui.db.schema import check_schema
 
@@ -156,8 +202,15 @@ class ShadowTuiApp(App[None]):
 
     # Lifecycle ------------------------------------------------------------------------
 
+    def on_load(self) -> None:
+        if self._first_page_through_sqlite:
+            # In a thread, so the read overlaps the composing and styling of the screen.
+            self._first_page_read = asyncio.ensure_future(
+                asyncio.to_thread(read_first_page_file, self.database, PAGE_SIZE)
+            )
+
     def get_default_screen(self) -> MainScreen:
-        return MainScreen(query=self.initial_query, task_id=self.initial_task_id)
+        return MainScreen(query=self.initial_query, task_id=self.initial_task_id, first_page_read=self._first_page_read)
 
     def on_mount(self) -> None:
         self._apply_theme()
@@ -171,8 +224,9 @@ class ShadowTuiApp(App[None]):
 
     async def on_unmount(self) -> None:
         self.workers.cancel_all()
-        if self.engine is not None:
-            await close_engine(self.engine, self.target.display if self.target else "the database")
+        # `_engine`, not `engine`, which would create an engine only to close it.
+        if self._engine is not None:
+            await close_engine(self._engine, self._target.display if self._target else "the database")
 
     def _apply_theme(self) -> None:
         theme = self.config.theme
@@ -240,6 +294,9 @@ class ShadowTuiApp(App[None]):
             return
         self.connection_lost = True
         if self.target is not None:
+            # Imported here: db.access imports SQLAlchemy, which the first frame does without.
+            from shadow_tui.db.access import error_detail
+
             logger.warning(
                 "%s lost the connection to %s (%s); reconnecting",
                 message.action, self.target.display, error_detail(self.target, message.error),
@@ -252,6 +309,8 @@ class ShadowTuiApp(App[None]):
         if self.engine is None or self.target is None:
             self.connection_lost = False
             return
+        from shadow_tui.db.access import error_detail
+
         attempt = 0
 
         for delay in reconnect_delays():
@@ -351,35 +410,14 @@ def create_app(
     return ShadowTuiApp(db, query=query, task_id=task_id, config=config, config_error=config_error, now=now)
 
 
-def demo_database_path() -> Path:
-    """Return the demo database file in the user cache folder."""
-    return platformdirs.user_cache_path("shadow-tui") / "demo.db"
-
-
-def ensure_demo_database(path: Path | None = None) -> Path:
-    """Create the demo database on first use and return its path."""
-    from shadow_tui.demo import write_demo_database
-
-    path = path or demo_database_path()
-    if path.exists() and path.stat().st_size > 0:
-        return path
-    partial = path.with_name(path.name + ".partial")
-    for leftover in (partial, *(partial.with_name(partial.name + suffix) for suffix in ("-wal", "-shm"))):
-        leftover.unlink(missing_ok=True)
-    partial.parent.mkdir(parents=True, exist_ok=True)
-    logger.info("Creating the demo database %s", path)
-    asyncio.run(write_demo_database(str(partial), tasks=DEMO_TASKS, seed=DEMO_SEED))
-    # Written under another name first, so an interrupted run never leaves a half database.
-    partial.replace(path)
-    return path
-
-
 def run_browser(db: str | None, query: str | None = None, task_id: str | None = None, demo: bool = False) -> None:
     """Open the browser on a database (or the demo database) until the user quits."""
     if not logging.getLogger().handlers:
         # Without a handler, warnings would reach stderr and corrupt the screen.
         setup_logging()
     if demo:
+        from shadow_tui.tui.demo_database import ensure_demo_database
+
         db = str(ensure_demo_database())
     app = create_app(db, query=query, task_id=task_id)
     app.run()

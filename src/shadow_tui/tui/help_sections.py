@@ -10,7 +10,7 @@ from shadow_tui.tui.screens.error import ErrorScreen
 from shadow_tui.tui.screens.help import HelpScreen, HelpSection
 from shadow_tui.tui.screens.main import MainScreen
 from shadow_tui.tui.screens.search import SearchInput, SearchScreen
-from shadow_tui.tui.widgets.detail import TABS, DetailView
+from shadow_tui.tui.widgets.detail import TABS, DetailView, pane_class
 from shadow_tui.tui.widgets.find_bar import FindInput
 from shadow_tui.tui.widgets.line_list import LineList
 from shadow_tui.tui.widgets.line_view import LineView
@@ -29,7 +29,7 @@ def help_sections() -> list[HelpSection]:
         ("Filter bar", [QueryInput]),
         ("Detail", [DetailView, FindInput]),
     ]
-    sections += [(f"{label} tab", [pane_class]) for _key, label, pane_class in TABS]
+    sections += [(f"{label} tab", [pane_class(key)]) for key, label, _location in TABS]
     sections += [
         ("Text and item views in the tabs", [LineView, LineList]),
         ("Search screen", [SearchScreen, SearchInput]),

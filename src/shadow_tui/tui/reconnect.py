@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from itertools import chain, repeat
+from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from shadow_tui.db.access import error_detail
-from shadow_tui.db.engine import DatabaseTarget
 from shadow_tui.db.retry import RETRY_DELAYS_S
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from shadow_tui.db.engine import DatabaseTarget
 
 RECONNECT_MAX_DELAY_S = RETRY_DELAYS_S[-1]
 
@@ -27,12 +28,16 @@ def reconnect_delays() -> Iterator[float]:
 
 async def probe(engine: AsyncEngine) -> None:
     """Run one trivial read, which raises the driver's error while the server is unreachable."""
+    from sqlalchemy import text
+
     async with engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
 
 
 def lost_message(target: DatabaseTarget, error: BaseException, attempt: int, delay: float) -> str:
     """Describe a lost connection for the status line, with the URL's password masked."""
+    from shadow_tui.db.access import error_detail
+
     detail = error_detail(target, error)
     tried = f"attempt {attempt} failed; " if attempt else ""
     return (

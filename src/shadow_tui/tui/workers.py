@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy.exc import DBAPIError, OperationalError
 from textual.dom import DOMNode
 from textual.worker import NoActiveWorker, get_current_worker
 
@@ -31,11 +30,10 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 # Errors that mean the database itself failed: missing, unreadable, wrong
-# schema, or a server connection that went away.
+# schema, or a server connection that went away. SQLAlchemy's DBAPIError
+# (and its subclass OperationalError) is checked in `describe_error`.
 DATABASE_ERRORS: tuple[type[BaseException], ...] = (
     DatabaseError,
-    OperationalError,
-    DBAPIError,
     OSError,
     TimeoutError,
 )
@@ -43,6 +41,9 @@ DATABASE_ERRORS: tuple[type[BaseException], ...] = (
 
 def describe_error(error: BaseException, action: str, log_path: str | None = None) -> tuple[str, bool]:
     """Return the plain-words message for an error, and whether the database failed."""
+    # Imported here: the browser's first frame comes before SQLAlchemy is imported.
+    from sqlalchemy.exc import DBAPIError
+
     if isinstance(error, ShadowTuiError):
         return f"{action} failed: {error}", isinstance(error, DatabaseError)
     if isinstance(error, DBAPIError):

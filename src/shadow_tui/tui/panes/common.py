@@ -6,10 +6,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
-from sqlalchemy.ext.asyncio import AsyncEngine
 from textual import work
 
 from shadow_tui.queries.records import TaskRow
@@ -19,6 +18,9 @@ from shadow_tui.tui.panes.base import TaskPane
 from shadow_tui.tui.widgets.line_view import LineView
 from shadow_tui.tui.widgets.task_columns import format_utc
 from shadow_tui.tui.workers import report_error
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 logger = logging.getLogger(__name__)
 

@@ -8,21 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from sqlalchemy.ext.asyncio import AsyncEngine
 from textual.app import ComposeResult
 
-from shadow_tui.queries.items import (
-    command_key,
-    count_through,
-    edit_key,
-    load_commands,
-    load_edits,
-    load_messages,
-    message_key,
-)
 from shadow_tui.queries.records import CommandSummary, EditRecord, MessageRecord, TaskRow
 from shadow_tui.render.diff_parse import diff_stats
 from shadow_tui.render.terminal import sanitize_inline
@@ -32,6 +22,9 @@ from shadow_tui.tui.panes.common import DetailPane, first_line, format_clock
 from shadow_tui.tui.widgets.line_list import LineList
 from shadow_tui.tui.widgets.line_source import LineSource
 from shadow_tui.tui.widgets.line_view import LineView
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 SENDER_STYLES = {"user": "bold cyan", "agent": "bold green"}
 # Items without a time sort after every timed item.
@@ -118,6 +111,9 @@ class TimelineRows:
 
 async def load_timeline_rows(engine: AsyncEngine, task_id: str, after: TimelineRows | None = None) -> TimelineRows:
     """Read a task's messages, commands and edits, or with `after` only those added after its rows."""
+    # Imported here: queries.items imports SQLAlchemy, which the browser imports after its first frame.
+    from shadow_tui.queries.items import command_key, edit_key, load_commands, load_edits, load_messages, message_key
+
     keys = after.last_keys if after is not None else {"message": None, "command": None, "edit": None}
     messages = await load_messages(engine, task_id, after=keys["message"])
     commands = await load_commands(engine, task_id, after=keys["command"])
@@ -170,6 +166,8 @@ class TimelinePane(DetailPane):
         return await load_timeline_rows(self.engine, task.task_id)
 
     async def fetch_added(self, task: TaskRow) -> TimelineRows | None:
+        from shadow_tui.queries.items import count_through
+
         for kind in ("message", "command", "edit"):
             shown = await count_through(self.engine, kind, task.task_id, self._rows.last_keys[kind])
             if shown != self._rows.count(kind):

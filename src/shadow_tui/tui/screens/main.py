@@ -7,6 +7,7 @@ goes back).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -17,8 +18,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 
+from shadow_tui.queries.filter import TaskFilter
+from shadow_tui.queries.first_page_sqlite import FirstPage
 from shadow_tui.queries.records import SearchHit, TaskRow
-from shadow_tui.queries.tasks import distinct_values, fetch_task, resolve_task_id
 from shadow_tui.tui.messages import FilterApplied, ListReloaded, TaskChosen, TaskHighlighted
 from shadow_tui.tui.widgets.connection_status import ConnectionStatus
 from shadow_tui.tui.widgets.detail import TABS, DetailView
@@ -32,7 +34,17 @@ logger = logging.getLogger(__name__)
 
 # The detail follows the list cursor after it rests this long (wide layout).
 HIGHLIGHT_DELAY_SECONDS = 0.12
+# How long the first frame waits for the unfiltered first page that the app reads through sqlite3.
+FIRST_PAGE_WAIT_SECONDS = 0.05
 WIDE_COLUMNS = 120
+
+
+def _finished_read(read: asyncio.Future[FirstPage | None] | None) -> FirstPage | None:
+    """Return the page of a finished read without waiting, or None while it runs, after it failed or without a page."""
+    if read is None or not read.done() or read.cancelled() or read.exception() is not None:
+        # A failed read is reported by the app's `open_database`, which awaits it.
+        return None
+    return read.result()
 
 
 class MainScreen(Screen[None]):
@@ -55,11 +67,15 @@ class MainScreen(Screen[None]):
         Binding("escape", "back", "Back", show=False, id="main.back"),
         *(
             Binding(str(number), f"show_tab('{key}')", f"{label} tab", show=False, id=f"main.tab_{key}")
-            for number, (key, label, _pane) in enumerate(TABS, start=1)
+            for number, (key, label, _location) in enumerate(TABS, start=1)
         ),
     ]
 
-    def __init__(self, *, query: str = "", task_id: str | None = None) -> None:
+    def __init__(
+        self, *, query: str = "", task_id: str | None = None,
+        first_page_read: asyncio.Future[FirstPage | None] | None = None,
+    ) -> None:
+        """`first_page_read` is the app's read of the unfiltered first page through `sqlite3`, if any."""
         super().__init__()
         self._initial_query = query
         self._initial_task_id = task_id
@@ -67,8 +83,13 @@ class MainScreen(Screen[None]):
         self._highlight_timer: Timer | None = None
         self._refresh_timer: Timer | None = None
         self.started = False
+        """True once `start` ran: the engine is open and everything loads through it."""
         self._mounted = False
         self._start_requested = False
+        self._list_started = False
+        self._first_page_read = first_page_read
+        self._pending_first_page: FirstPage | None = None
+        self._completions_requested = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browser"):
@@ -106,14 +127,41 @@ class MainScreen(Screen[None]):
     def is_wide(self) -> bool:
         return self.has_class("-wide")
 
-    def on_mount(self) -> None:
-        self.task_list.loading = True
-        self.task_list.focus()
+    async def on_mount(self) -> None:
         self._mounted = True
+        read = self._first_page_read
+        if read is not None and not read.done():
+            # The first frame waits briefly for the rows rather than drawing the loading
+            # indicator and then the rows. The thread reads faster now that the screen
+            # is composed, because it no longer waits for the GIL.
+            await asyncio.wait([read], timeout=FIRST_PAGE_WAIT_SECONDS)
+        page = self._pending_first_page or _finished_read(read)
+        if page is not None:
+            self.show_first_page(page)
+        else:
+            self.task_list.loading = True
+        self.task_list.focus()
         if self._start_requested:
             self.start()
 
     # Start and refresh ---------------------------------------------------------
+
+    def show_first_page(self, page: FirstPage) -> None:
+        """Show the unfiltered list from a first page read through `sqlite3`, before the app opens its engine.
+
+        The list then posts ListReloaded, on which the app opens the engine
+        and calls `start`, which loads the rest. A second call does nothing.
+        """
+        if not self._mounted:
+            self._pending_first_page = page
+            return
+        if self._list_started:
+            return
+        self._list_started = True
+        # What a FilterApplied for the empty query would do, without waiting for the message.
+        self.summary.set_loading(True)
+        self.summary.show_filter(TaskFilter())
+        self.task_list.show_first_page(page)
 
     def start(self) -> None:
         """Load the data once the database is open: the list, completions and the --task task."""
@@ -123,11 +171,13 @@ class MainScreen(Screen[None]):
             return
         first_start = not self.started
         self.started = True
-        if not self.query_bar.apply():
-            # An invalid --query: show its error and every task.
-            self.task_list.set_filter(self.task_list.task_filter)
-            self.summary.show_filter(self.task_list.task_filter)
-        self._load_completions()
+        if not self._list_started:
+            self._list_started = True
+            self._apply_query()
+        elif first_start:
+            # The list came through sqlite3, and its ListReloaded arrived before the engine was open.
+            self.summary.refresh_counts()
+            self._request_completions()
         if first_start and self._initial_task_id:
             # The list's first page highlights its top row when it arrives;
             # until a key is pressed that must not replace the --task task.
@@ -136,6 +186,17 @@ class MainScreen(Screen[None]):
         interval = getattr(self.app, "refresh_interval", 0)
         if first_start and interval > 0:
             self._refresh_timer = self.set_interval(interval, self._live_refresh)
+
+    def _apply_query(self) -> None:
+        if not self.query_bar.apply():
+            # An invalid --query: show its error and every task.
+            self.task_list.set_filter(self.task_list.task_filter)
+            self.summary.show_filter(self.task_list.task_filter)
+
+    def _request_completions(self) -> None:
+        if not self._completions_requested:
+            self._completions_requested = True
+            self._load_completions()
 
     def reload_all(self) -> None:
         """Fetch the list, the summary and the open task again, keeping the selection (r, and after a retry)."""
@@ -147,6 +208,10 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="completions", exit_on_error=False, description="_load_completions")
     @reports_errors("Loading completions")
     async def _load_completions(self) -> None:
+        # queries.tasks imports SQLAlchemy, which the first frame does without,
+        # so the workers of this screen import it when they run.
+        from shadow_tui.queries.tasks import distinct_values
+
         engine = self.app.engine  # type: ignore[attr-defined]
         for field in ("repo", "model", "branch", "user"):
             values = await distinct_values(engine, field)  # type: ignore[arg-type]
@@ -155,6 +220,8 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="initial-task", exit_on_error=False, description="_open_initial_task")
     @reports_errors("Opening the task")
     async def _open_initial_task(self, prefix: str) -> None:
+        from shadow_tui.queries.tasks import fetch_task, resolve_task_id
+
         engine = self.app.engine  # type: ignore[attr-defined]
         task = await fetch_task(engine, await resolve_task_id(engine, prefix))
         self.open_task(task)
@@ -175,6 +242,8 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="open-task-refresh", exit_on_error=False, description="_refresh_open_task")
     @reports_errors("Refreshing the task")
     async def _refresh_open_task(self, task_id: str) -> None:
+        from shadow_tui.queries.tasks import fetch_task
+
         task = await fetch_task(self.app.engine, task_id)  # type: ignore[attr-defined]
         self.detail.update_task(task)
         self.detail.refresh_running()
@@ -188,7 +257,14 @@ class MainScreen(Screen[None]):
 
     def on_list_reloaded(self, message: ListReloaded) -> None:
         self.summary.set_loading(False)
+        if not self.started:
+            # The list came through sqlite3. Importing SQLAlchemy to open the engine
+            # takes a few hundred ms, so it waits until the rows are on screen.
+            self.call_after_refresh(self.app.open_database)  # type: ignore[attr-defined]
+            return
         self.summary.refresh_counts()
+        # The completions' queries would otherwise compete with the first page for the CPU.
+        self._request_completions()
 
     def on_key(self, event: events.Key) -> None:
         self._hold_detail = False
@@ -230,6 +306,8 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="open-hit", exit_on_error=False, description="_open_hit")
     @reports_errors("Opening the search result")
     async def _open_hit(self, hit: SearchHit, terms: str) -> None:
+        from shadow_tui.queries.tasks import fetch_task
+
         task = await fetch_task(self.app.engine, hit.task_id)  # type: ignore[attr-defined]
         self.open_task(task)
         self.detail.open_item(hit.kind, hit.item_id, hit.line, terms)

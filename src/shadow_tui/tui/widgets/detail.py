@@ -2,29 +2,27 @@
 
 Only the active tab loads the task, and another tab loads it when it is
 activated. Moving through the list so reads one pane's rows at a time.
+A pane is imported and mounted when first needed, and the initial tab's
+pane right after the first frame, so that frame neither imports nor
+styles any pane.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from shadow_tui.queries.records import TaskRow
 from shadow_tui.render.terminal import sanitize_inline
 from shadow_tui.tui.messages import FindClosed, FindFinished, FindRequested
-from shadow_tui.tui.panes.artifacts import ArtifactsPane
 from shadow_tui.tui.panes.base import Findable, OpenItem, TaskPane
-from shadow_tui.tui.panes.chat import ChatPane
-from shadow_tui.tui.panes.commands import CommandsPane
-from shadow_tui.tui.panes.diffs import DiffsPane
-from shadow_tui.tui.panes.info import InfoPane
-from shadow_tui.tui.panes.timeline import TimelinePane
 from shadow_tui.tui.widgets.find_bar import FindBar
 from shadow_tui.tui.widgets.summary import OTHER_STATUS_STYLE, STATUS_STYLES
 from shadow_tui.tui.widgets.task_list import LIVE_STATUSES
@@ -32,15 +30,16 @@ from shadow_tui.tui.widgets.task_columns import format_absolute, format_duration
 
 logger = logging.getLogger(__name__)
 
-# Tab id, label and pane class, in the order of the 1-6 keys.
-TABS: tuple[tuple[str, str, type[TaskPane]], ...] = (
-    ("timeline", "Timeline", TimelinePane),
-    ("chat", "Chat", ChatPane),
-    ("commands", "Commands", CommandsPane),
-    ("diffs", "Diffs", DiffsPane),
-    ("artifacts", "Artifacts", ArtifactsPane),
-    ("info", "Info", InfoPane),
+# Tab id, label and the pane class as "module:class", in the order of the 1-6 keys.
+TABS: tuple[tuple[str, str, str], ...] = (
+    ("timeline", "Timeline", "shadow_tui.tui.panes.timeline:TimelinePane"),
+    ("chat", "Chat", "shadow_tui.tui.panes.chat:ChatPane"),
+    ("commands", "Commands", "shadow_tui.tui.panes.commands:CommandsPane"),
+    ("diffs", "Diffs", "shadow_tui.tui.panes.diffs:DiffsPane"),
+    ("artifacts", "Artifacts", "shadow_tui.tui.panes.artifacts:ArtifactsPane"),
+    ("info", "Info", "shadow_tui.tui.panes.info:InfoPane"),
 )
+INITIAL_TAB = "timeline"
 # The tab that shows each kind of item (search hits and Timeline rows).
 TAB_FOR_KIND = {
     "message": "chat",
@@ -49,6 +48,16 @@ TAB_FOR_KIND = {
     "edit": "diffs",
     "diff": "diffs",
 }
+
+
+def pane_class(key: str) -> type[TaskPane]:
+    """Import and return the pane class of a tab id from TABS."""
+    for tab_key, _label, location in TABS:
+        if tab_key == key:
+            module_name, _colon, class_name = location.partition(":")
+            pane_type: type[TaskPane] = getattr(importlib.import_module(module_name), class_name)
+            return pane_type
+    raise KeyError(f"unknown detail tab {key!r}; expected one of {', '.join(tab[0] for tab in TABS)}")
 
 
 def task_header(task: TaskRow | None) -> Content:
@@ -88,34 +97,58 @@ class DetailView(Vertical):
     DetailView > .detail-header { height: 1; padding: 0 1; background: $panel; text-wrap: nowrap; text-overflow: ellipsis; }
     DetailView > TabbedContent { height: 1fr; }
     DetailView > TabbedContent > ContentSwitcher { height: 1fr; }
-    DetailView TabPane { padding: 0; height: 1fr; }
+    /* A layout makes a tab whose pane is not mounted yet draw blank, not its placeholder text. */
+    DetailView TabPane { padding: 0; height: 1fr; layout: vertical; }
     DetailView TabPane > TaskPane { height: 1fr; width: 1fr; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.task_row: TaskRow | None = None
-        self._shown: dict[str, str | None] = {key: None for key, _label, _pane in TABS}
+        self._shown: dict[str, str | None] = {key: None for key, _label, _location in TABS}
         """Task id that each pane was last given."""
-        self._refreshed: dict[str, int] = {key: 0 for key, _label, _pane in TABS}
+        self._refreshed: dict[str, int] = {key: 0 for key, _label, _location in TABS}
         self._refresh_count = 0
+        self._mounting: dict[str, AwaitMount] = {}
+        """The mount of each pane, by tab id, which focusing a new pane waits for."""
+        self._initial_pane_pending = True
+        """True until the first frame, before which no pane is mounted unless a task is shown."""
 
     def compose(self) -> ComposeResult:
         yield Static(task_header(None), classes="detail-header", id="detail-header")
-        with TabbedContent(initial="timeline", id="detail-tabs"):
-            for key, label, pane_class in TABS:
-                with TabPane(label, id=key):
-                    yield pane_class(id=f"pane-{key}")
+        with TabbedContent(initial=INITIAL_TAB, id="detail-tabs"):
+            for key, label, _location in TABS:
+                yield TabPane(label, id=key)
         yield FindBar(id="find-bar")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_initial_pane)
+
+    def _mount_initial_pane(self) -> None:
+        # Until a task is open, the active tab shows its pane's empty state.
+        self._initial_pane_pending = False
+        self._ensure_shown(self.active_tab)
 
     # Panes ------------------------------------------------------------------
 
     @property
     def active_tab(self) -> str:
-        return self.query_one(TabbedContent).active or "timeline"
+        return self.query_one(TabbedContent).active or INITIAL_TAB
 
     def pane(self, key: str) -> TaskPane:
-        return self.query_one(f"#pane-{key}", TaskPane)
+        """Return a tab's pane, mounting it in its tab first if it is not mounted yet."""
+        panes = self.query(f"#pane-{key}").results(TaskPane)
+        pane = next(panes, None)
+        if pane is None:
+            pane = pane_class(key)(id=f"pane-{key}")
+            # The pane is in the DOM once `mount` returns, so `show_task` and `reveal` can follow at once.
+            # NOTE: this relies on the pane composing its children before its worker's first read returns.
+            self._mounting[key] = self.query_one(f"TabPane#{key}", TabPane).mount(pane)
+        return pane
+
+    async def _focus_when_mounted(self, mounting: AwaitMount) -> None:
+        await mounting
+        self.focus_active_pane()
 
     @property
     def active_pane(self) -> TaskPane:
@@ -147,9 +180,13 @@ class DetailView(Vertical):
 
     def _ensure_shown(self, key: str) -> None:
         task_id = self.task_row.task_id if self.task_row is not None else None
+        if task_id is None and self._initial_pane_pending:
+            # Nothing to clear yet, and `_mount_initial_pane` mounts the pane after the first frame.
+            return
+        # Mounted even without a task, so the tab shows the pane's empty state.
+        pane = self.pane(key)
         if self._shown[key] == task_id and self._refreshed[key] == self._refresh_count:
             return
-        pane = self.pane(key)
         if self._shown[key] != task_id:
             self._shown[key] = task_id
             self._refreshed[key] = self._refresh_count
@@ -177,7 +214,7 @@ class DetailView(Vertical):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.tabbed_content.id != "detail-tabs":
             return
-        key = event.pane.id or "timeline"
+        key = event.pane.id or INITIAL_TAB
         if key in self._shown:
             self._ensure_shown(key)
 
@@ -202,9 +239,16 @@ class DetailView(Vertical):
             return
         focused = self.screen.focused
         focus_inside = focused is not None and self in focused.ancestors
+        pane = self.pane(key)
         tabs.active = key
-        if focus_inside:
+        if not focus_inside:
+            return
+        if pane.is_mounted:
             self.focus_active_pane()
+        else:
+            # A pane mounted just now has no children to focus yet, so the focus leaves the old tab first.
+            self.screen.set_focus(None)
+            self.call_next(self._focus_when_mounted, self._mounting[key])
 
     def action_show_tab(self, key: str) -> None:
         self.select_tab(key)

@@ -10,7 +10,6 @@ from textual.widgets import Static
 
 from shadow_tui.queries.filter import TaskFilter
 from shadow_tui.queries.records import Facets
-from shadow_tui.queries.tasks import fetch_facets
 from shadow_tui.tui.widgets.task_columns import STATUS_NAMES
 from shadow_tui.tui.workers import reports_errors
 
@@ -104,6 +103,9 @@ class Summary(Static):
     @work(exclusive=True, group="summary", exit_on_error=False, description="_load")
     @reports_errors("Counting tasks")
     async def _load(self, generation: int, task_filter: TaskFilter) -> None:
+        # Imported here: the browser's first frame comes before SQLAlchemy is imported.
+        from shadow_tui.queries.tasks import fetch_facets
+
         facets = await fetch_facets(self.app.engine, task_filter)  # type: ignore[attr-defined]
         if generation != self._generation:
             return

@@ -21,8 +21,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from shadow_tui.queries.filter import TaskFilter
+from shadow_tui.queries.first_page_sqlite import FirstPage
 from shadow_tui.queries.records import TaskRow
-from shadow_tui.queries.tasks import count_tasks, fetch_task_page
 from shadow_tui.tui.messages import ListReloaded, TaskChosen, TaskHighlighted
 from shadow_tui.tui.widgets.task_columns import Column, format_absolute, layout_columns, render_header, render_row
 from shadow_tui.tui.widgets.task_pages import PageCache, fetch_pages, page_runs
@@ -125,22 +125,16 @@ class TaskList(ScrollView, can_focus=True):
         its rows, so the rows appear before the count for large results.
         Until the count arrives, `total` is the number of rows on that page.
         """
+        # queries.tasks imports SQLAlchemy, which the first frame does without
+        # (see `show_first_page`), so the workers here import it when they run.
+        from shadow_tui.queries.tasks import count_tasks, fetch_task_page
+
         engine = self.app.engine  # type: ignore[attr-defined]
         fresh = PageCache(self.cache.page_size, self.cache.max_pages)
         first = await fetch_task_page(engine, task_filter, limit=fresh.page_size)
         if generation != self._generation:
             return
-        if first.rows:
-            fresh.put(0, first.rows)
-        self.cache = fresh
-        self.loaded = True
-        self.loading = False
-        self.total = len(first.rows)
-        self._last_posted = None
-        self.cursor = 0
-        self.scroll_to(y=0, animate=False, immediate=True)
-        self.refresh()
-        self._post_highlight()
+        self._show_first_rows(fresh, first.rows)
         if len(first.rows) == fresh.page_size:
             # The first page is full, so only a count gives the number of tasks after it.
             total = await count_tasks(engine, task_filter)
@@ -149,6 +143,32 @@ class TaskList(ScrollView, can_focus=True):
             self.total = total
             self._request_pages()
         self.post_message(ListReloaded(self.total))
+
+    def show_first_page(self, page: FirstPage) -> None:
+        """Show the unfiltered list from a first page and count read without the engine.
+
+        The app reads them through `sqlite3` while the screen is composed, so
+        this runs before the first frame when the read is quick enough.
+        """
+        self.task_filter = TaskFilter()
+        self._generation += 1
+        self._show_first_rows(PageCache(self.cache.page_size, self.cache.max_pages), page.rows)
+        self.total = page.total
+        self._request_pages()
+        self.post_message(ListReloaded(self.total))
+
+    def _show_first_rows(self, fresh: PageCache, rows: list[TaskRow]) -> None:
+        if rows:
+            fresh.put(0, rows)
+        self.cache = fresh
+        self.loaded = True
+        self.loading = False
+        self.total = len(rows)
+        self._last_posted = None
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+        self._post_highlight()
 
     def refresh_visible(self, *, force: bool = False) -> None:
         """Fetch the count and the visible pages again, keeping the selection.
@@ -164,6 +184,8 @@ class TaskList(ScrollView, can_focus=True):
     @work(exclusive=True, group="task-list-refresh", exit_on_error=False, description="_refresh_pages")
     @reports_errors("Refreshing tasks")
     async def _refresh_pages(self, generation: int, task_filter: TaskFilter, force: bool) -> None:
+        from shadow_tui.queries.tasks import count_tasks
+
         engine = self.app.engine  # type: ignore[attr-defined]
         total = await count_tasks(engine, task_filter)
         first, last = self._visible_range()

@@ -9,12 +9,13 @@ is fetched by offset.
 from __future__ import annotations
 
 from collections import OrderedDict
-
-from sqlalchemy.ext.asyncio import AsyncEngine
+from typing import TYPE_CHECKING
 
 from shadow_tui.queries.filter import TaskFilter
 from shadow_tui.queries.records import TaskCursor, TaskRow
-from shadow_tui.queries.tasks import fetch_task_page
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 PAGE_SIZE = 100
 # At most this many pages stay in memory (PAGE_SIZE rows each).
@@ -114,6 +115,9 @@ async def fetch_pages(
     costs little more than the first. A page in the middle still pays for
     skipping half of the rows.
     """
+    # Imported here: queries.tasks imports SQLAlchemy, which the browser's first frame does without.
+    from shadow_tui.queries.tasks import fetch_task_page
+
     size = cache.page_size
     start = first * size
     count = min(total, (last + 1) * size) - start
