@@ -94,7 +94,10 @@ class CommandsPane(DetailPane):
         return self.query_one("#command-output", LineView)
 
     def find_view(self) -> LineView | None:
-        return self.list_view if self.list_view.has_focus else self.output_view
+        return self.focused_view(self.list_view, self.output_view)
+
+    def content_view(self) -> LineView | None:
+        return self.output_view
 
     @property
     def selected(self) -> CommandSummary | None:
@@ -305,16 +308,18 @@ class CommandsPane(DetailPane):
 
     # Find
 
-    def _output_loading(self) -> bool:
-        """Return whether the find bar searches the output while the whole output is still loading."""
+    def _output_loading(self, view: LineView | None) -> bool:
+        """Return whether a find in `view` searches the output while the whole output is still loading."""
         return (
-            self.find_view() is self.output_view
+            view is self.output_view
             and self._output_command_id is not None
             and self._output_text is None
         )
 
     def find(self, text: str, forward: bool = True) -> bool | None:
-        if text and self._output_loading():
+        self.choose_find_view(text)
+        if text and self._output_loading(self.find_view()):
+            self._find_target = self.output_view
             self.output_view.search_term = text
             self.output_view.refresh()
             self._pending_find = (text, lambda: self.output_view.find(text, forward))
@@ -323,14 +328,14 @@ class CommandsPane(DetailPane):
 
     def find_next(self) -> bool | None:
         term = self.output_view.search_term
-        if term and self._output_loading():
+        if term and self._output_loading(self.repeat_find_view()):
             self._pending_find = (term, self.output_view.find_next)
             return None
         return super().find_next()
 
     def find_previous(self) -> bool | None:
         term = self.output_view.search_term
-        if term and self._output_loading():
+        if term and self._output_loading(self.repeat_find_view()):
             self._pending_find = (term, self.output_view.find_previous)
             return None
         return super().find_previous()

@@ -9,12 +9,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 
 from shadow_tui.queries.records import TaskRow
 from shadow_tui.render.terminal import sanitize_inline
 from shadow_tui.tui import clipboard
 from shadow_tui.tui.panes.base import TaskPane
+from shadow_tui.tui.widgets.line_source import scan_lines
 from shadow_tui.tui.widgets.line_view import LineView
 from shadow_tui.tui.widgets.task_columns import format_utc
 from shadow_tui.tui.workers import report_error
@@ -111,6 +112,9 @@ class DetailPane(TaskPane):
         self._engine: AsyncEngine | None = None
         self._loaded_task_id: str | None = None
         self._pending_reveal: tuple[str, int, str] | None = None
+        self._last_focused_view: LineView | None = None
+        """The pane's view that had the focus last, so the find bar searches it while its input has the focus."""
+        self._find_target: LineView | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -218,16 +222,63 @@ class DetailPane(TaskPane):
         """Return the view that the find bar searches, or None when the pane has nothing to search."""
         return None
 
-    def find(self, text: str, forward: bool = True) -> bool | None:
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, LineView):
+            self._last_focused_view = event.widget
+
+    def focused_view(self, *views: LineView) -> LineView:
+        """Return the one of `views` that has the focus, else the one that had it last, else the last of them.
+
+        The find bar's input takes the focus while the user types, so the
+        view to search is the one focused before it.
+        """
+        for view in views:
+            if view.has_focus:
+                return view
+        if self._last_focused_view in views:
+            return self._last_focused_view
+        return views[-1]
+
+    def content_view(self) -> LineView | None:
+        """Return the view of the text beside the pane's list, or None when the pane has no list."""
+        return None
+
+    def choose_find_view(self, text: str) -> None:
+        """Search the content view instead of the focused list when no list row contains `text`.
+
+        With the focus on the list of commands or files, the user most often
+        looks for text in the output or diff. The list has one row per
+        command or file, so checking it on the UI thread is cheap.
+        """
+        content = self.content_view()
         view = self.find_view()
+        if content is None or view is None or view is content or not text:
+            return
+        if scan_lines(view.source, text, 0, backwards=False) is None:
+            self._last_focused_view = content
+
+    def find(self, text: str, forward: bool = True) -> bool | None:
+        self.choose_find_view(text)
+        view = self.find_view()
+        self._find_target = view
         return view.find(text, forward) if view is not None else False
 
+    def repeat_find_view(self) -> LineView | None:
+        """Return the view that `n` and `N` search: the one the last find searched, else the focused one.
+
+        Closing the find bar gives the focus back to the pane's list, so
+        the focus alone would send `n` to the list after a find in the output.
+        """
+        if self._find_target is not None and self._find_target.search_term:
+            return self._find_target
+        return self.find_view()
+
     def find_next(self) -> bool | None:
-        view = self.find_view()
+        view = self.repeat_find_view()
         return view.find_next() if view is not None else False
 
     def find_previous(self) -> bool | None:
-        view = self.find_view()
+        view = self.repeat_find_view()
         return view.find_previous() if view is not None else False
 
     def copy_text(self, text: str, description: str) -> None:

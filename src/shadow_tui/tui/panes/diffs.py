@@ -106,7 +106,10 @@ class DiffsPane(DetailPane):
         return self.query_one("#diff-view", LineView)
 
     def find_view(self) -> LineView | None:
-        return self.list_view if self.list_view.has_focus else self.diff_view
+        return self.focused_view(self.list_view, self.diff_view)
+
+    def content_view(self) -> LineView | None:
+        return self.diff_view
 
     @property
     def selected_entry(self) -> DiffEntry | None:
