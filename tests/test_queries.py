@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from factories import BOB, NOW, make_session, write_sessions
-from shadow_tui.db.writer import MessageData
+from shadow_tui.db.writer import EditData, MessageData
 from shadow_tui.db.access import open_reader
 from shadow_tui.errors import NotFoundError
 from shadow_tui.queries.filter import parse_filter
@@ -23,7 +23,10 @@ from shadow_tui.queries.items import (
     load_messages,
     load_output_sizes,
     message_key,
+    text_size,
 )
+from shadow_tui.queries import items as items_module
+from shadow_tui.queries.diffs import load_edit_diffs
 from shadow_tui.queries import tasks as tasks_module
 from shadow_tui.queries.search import search
 from shadow_tui.queries.tasks import count_tasks, fetch_facets, fetch_task_page, resolve_task_id
@@ -374,3 +377,45 @@ async def test_search_word_after_color_code(database_url: str) -> None:
     assert [hit.item_id for hit in progress] == ["task0000-c1"]
     assert failed[0].line == 0
     assert progress[0].line == 1
+
+
+async def test_edit_diffs_in_order(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    session = make_session(0)
+    created = session.task.created_at
+    # Equal times are ordered by id, and the ids are written out of that order.
+    session.edits = [
+        EditData(f"task0000-e{number:02d}", f"src/f{number}.py", f"@@ -1 +1 @@\n-{number}\n+{number + 1}\n",
+                 created + timedelta(seconds=number // 3))
+        for number in (7, 3, 11, 0, 5, 9, 1, 10, 2, 8, 4, 6)
+    ]
+    await write_sessions(database_url, [session])
+    # Batches of 5 keys make the rows arrive in three reads.
+    monkeypatch.setattr(items_module, "IN_LIST_BATCH", 5)
+    async with open_reader(database_url) as (_target, engine):
+        without_diffs = await load_edits(engine, "task0000")
+        with_diffs = await load_edits(engine, "task0000", with_diff=True)
+        for_tab = await load_edit_diffs(engine, "task0000")
+        after_fourth = await load_edits(engine, "task0000", with_diff=True, after=edit_key(with_diffs[3]))
+    expected = [f"task0000-e{number:02d}" for number in range(12)]
+    assert [edit.edit_id for edit in without_diffs] == expected
+    assert [edit.edit_id for edit in with_diffs] == expected
+    assert [edit.edit_id for edit in for_tab] == expected
+    assert [edit.edit_id for edit in after_fourth] == expected[4:]
+    assert [edit.diff_size for edit in with_diffs] == [edit.diff_size for edit in without_diffs]
+    assert [edit.diff_size for edit in for_tab] == [edit.diff_size for edit in without_diffs]
+    assert with_diffs[0].diff == "@@ -1 +1 @@\n-0\n+1\n"
+
+
+async def test_output_sizes_skip_loaded(seeded: str) -> None:
+    async with open_reader(seeded) as (_target, engine):
+        sizes = await load_output_sizes(engine, "task0000")
+        skipped = await load_output_sizes(engine, "task0000", skip={"task0000-c1"})
+        output = await load_command_output(engine, "task0000-c1")
+    assert skipped == {command_id: size for command_id, size in sizes.items() if command_id != "task0000-c1"}
+    assert text_size(output) == sizes["task0000-c1"]
+
+
+def test_text_size_counts_bytes_with_nul() -> None:
+    assert text_size("abc") == 3
+    assert text_size("é") == 1
+    assert text_size("é\x00") == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from rich.style import Style
@@ -172,3 +173,26 @@ def test_lexer_name_for_guesses_content(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_lexer_name_for_nothing_known() -> None:
     assert lexer_name_for(None, None) is None
+
+
+def test_cache_skips_long_code_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    clear_highlight_cache()
+    lexed: list[int] = []
+    original = highlight._lexer_process.lex
+
+    def counting(code: str, lexer_name: str, timeout: float) -> Any:
+        lexed.append(len(code))
+        return original(code, lexer_name, timeout)
+
+    monkeypatch.setattr(highlight._lexer_process, "lex", counting)
+    short = ["x = 1"]
+    long = [f"value_{number} = {number}" for number in range(3000)]
+    long_chars = len("\n".join(long))
+    assert long_chars > highlight._CACHE_MAX_ENTRY_CHARS
+    for _ in range(2):
+        (line,) = highlight_lines(short, "python")
+        lines = highlight_lines(long, "python")
+        assert colour_of(line, "1") is not None
+        assert colour_of(lines[-1], "=") is not None
+    # The short code is lexed once and then read from the cache, the long code every time.
+    assert lexed == [len("x = 1"), long_chars, long_chars]

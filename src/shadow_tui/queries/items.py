@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, LargeBinary, Result, case, cast, func, literal, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import ColumnElement, LargeBinary, Result, Row, case, cast, func, literal, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shadow_tui.errors import NotFoundError
 from shadow_tui.queries.conditions import COMMANDS, EDITS, MESSAGES
@@ -34,6 +35,35 @@ MESSAGE_ORDER = (MESSAGES.c.sequence, MESSAGES.c.created_at, MESSAGES.c.message_
 COMMAND_ORDER = (COMMANDS.c.created_at, COMMANDS.c.command_id)
 EDIT_ORDER = (EDITS.c.created_at, EDITS.c.edit_id)
 ORDER_BY_KIND = {"message": MESSAGE_ORDER, "command": COMMAND_ORDER, "edit": EDIT_ORDER}
+
+
+IN_LIST_BATCH = 500
+"""Keys per `IN (...)` list of `select_in_order`, below SQLite's old limit of 999 parameters."""
+
+
+async def select_in_order(
+    connection: AsyncConnection,
+    columns: Sequence[Any],
+    key: Any,
+    order: Sequence[Any],
+    conditions: Sequence[ColumnElement[bool]],
+) -> list[Row[Any]]:
+    """Select rows in `order` without sorting their large columns: the keys first, then the rows by key.
+
+    The index on (task_id, created_at) leaves SQLite 3.40 a temporary
+    B-tree for the rest of the order, which contains a copy of every
+    selected value. For the benchmark's 6.7 MB diff, the query raised the
+    peak resident memory by 28.5 MB with the diff in the sort and by 11 MB
+    this way (sqlite3 alone, one run each, 2-core VM). `columns` must
+    include `key`. A row deleted between the two reads is left out.
+    """
+    keys = (await connection.execute(select(key).where(*conditions).order_by(*order))).scalars().all()
+    rows: dict[Any, Row[Any]] = {}
+    for start in range(0, len(keys), IN_LIST_BATCH):
+        batch = keys[start : start + IN_LIST_BATCH]
+        result = await connection.execute(select(*columns).where(key.in_(batch)))
+        rows.update((row._mapping[key], row) for row in result)
+    return [rows[value] for value in keys if value in rows]
 
 
 def message_key(message: MessageRecord) -> tuple[Any, ...]:
@@ -160,11 +190,25 @@ async def load_commands(
         ]
 
 
-async def load_output_sizes(engine: AsyncEngine, task_id: str) -> dict[str, int]:
-    """Return the output size of each of a task's commands, by command id, as `load_commands` counts it."""
+def text_size(text: str) -> int:
+    """Return the size of a loaded text as `text_length` counts it: characters, or UTF-8 bytes with a NUL in it."""
+    if "\x00" in text:
+        return len(text.encode("utf-8", errors="surrogatepass"))
+    return len(text)
+
+
+async def load_output_sizes(engine: AsyncEngine, task_id: str, *, skip: Collection[str] = ()) -> dict[str, int]:
+    """Return the output size of each of a task's commands, by command id, as `load_commands` counts it.
+
+    The commands in `skip` are left out, so that the database does not read
+    an output that the caller has loaded already: SQLite reads a whole value
+    to count its characters. Their sizes come from `text_size` instead.
+    """
     query = select(
         COMMANDS.c.command_id, text_length(COMMANDS.c.output, engine.dialect.name).label("output_size")
     ).where(COMMANDS.c.task_id == task_id)
+    if skip:
+        query = query.where(COMMANDS.c.command_id.not_in(list(skip)))
     async with engine.connect() as connection:
         result = await connection.execute(query)
         return {row.command_id: int(row.output_size or 0) for row in result}
@@ -212,29 +256,30 @@ async def load_edits(
 ) -> list[EditRecord]:
     """Load a task's file edits in time order; diffs only when asked for.
 
-    With `after` (an `edit_key`), only the edits after that one.
+    With `after` (an `edit_key`), only the edits after that one. With the
+    diffs, `diff_size` is counted from each loaded diff (`text_size`), so
+    that SQLite does not read every diff a second time to count it.
     """
-    columns = [
-        EDITS.c.edit_id,
-        EDITS.c.task_id,
-        EDITS.c.file_path,
-        EDITS.c.created_at,
-        text_length(EDITS.c.diff, engine.dialect.name).label("diff_size"),
-    ]
+    columns = [EDITS.c.edit_id, EDITS.c.task_id, EDITS.c.file_path, EDITS.c.created_at]
     if with_diff:
         columns.append(EDITS.c.diff)
-    query = select(*columns).where(EDITS.c.task_id == task_id).order_by(*EDIT_ORDER)
+    else:
+        columns.append(text_length(EDITS.c.diff, engine.dialect.name).label("diff_size"))
+    conditions = [EDITS.c.task_id == task_id]
     if after is not None:
-        query = query.where(_beyond(EDIT_ORDER, after, after=True))
+        conditions.append(_beyond(EDIT_ORDER, after, after=True))
     async with engine.connect() as connection:
-        result = await connection.execute(query)
+        if with_diff:
+            result: Iterable[Any] = await select_in_order(connection, columns, EDITS.c.edit_id, EDIT_ORDER, conditions)
+        else:
+            result = await connection.execute(select(*columns).where(*conditions).order_by(*EDIT_ORDER))
         return [
             EditRecord(
                 edit_id=row.edit_id,
                 task_id=row.task_id,
                 file_path=row.file_path or "",
                 created_at=row.created_at,
-                diff_size=int(row.diff_size or 0),
+                diff_size=text_size(row.diff or "") if with_diff else int(row.diff_size or 0),
                 diff=(row.diff or "") if with_diff else None,
             )
             for row in result

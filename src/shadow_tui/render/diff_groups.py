@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 PARSE_GROUP_LINES = 5_000
 """A file with more lines than this is parsed in groups of whole hunks of about this many lines."""
 
 
-def hunk_groups(fed: list[str]) -> list[tuple[int, int]] | None:
+def hunk_groups(fed: Sequence[str]) -> list[tuple[int, int]] | None:
     """Cut a long file into (start, end) ranges of whole hunks of about `PARSE_GROUP_LINES` lines.
 
     Returns None for a file that is parsed at once: a short one, or one

@@ -20,8 +20,9 @@ from __future__ import annotations
 import threading
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -47,6 +48,7 @@ from shadow_tui.render.diff_split import TextLines, split_diff_lines
 from shadow_tui.render.diff_summary import widest_line
 from shadow_tui.render.diff_view import UnifiedLayout, unified_line
 from shadow_tui.render.diff_words import Span
+from shadow_tui.render.hunk_lines import HunkLines, HunkList
 from shadow_tui.render.visible import display_line
 
 CHUNK_ROWS = 1_000
@@ -75,6 +77,15 @@ class _Part:
     side_rows: list[SideRow] | None = None
     raw_lines: TextLines | None = None
     """The lines of a file that could not be parsed, shown under its warning."""
+
+
+def _line_texts(file: DiffFile) -> Iterator[str]:
+    """Yield the text of every hunk line, one at a time: a list of them took about 10 MB for 100,000 lines."""
+    for hunk in file.hunks:
+        if isinstance(hunk.lines, HunkLines):
+            yield from hunk.lines.texts()
+        else:
+            yield from (line.text for line in hunk.lines)
 
 
 class DiffDocument:
@@ -128,7 +139,7 @@ class DiffDocument:
         header_width = file_header_line(file, self.theme).cell_len
         if file.warning is not None:
             lines = split_diff_lines(file.raw)
-            raw_lines = TextLines(file.raw, lines if "\r" not in file.raw else None)
+            raw_lines = TextLines(file.raw, [lines] if "\r" not in file.raw else None)
             raw_widest = widest_line(lines, self.theme.tab_size, text=file.raw)
             widest = max(warning_line(file, self.theme).cell_len, raw_widest)
             part = _Part(file, start, 1 + len(raw_lines), raw_lines=raw_lines)
@@ -140,22 +151,28 @@ class DiffDocument:
         side_rows: list[SideRow] | None = [] if self.side_by_side else None
         row = 0
         texts: list[str] = []
-        for hunk_index, hunk in enumerate(file.hunks):
-            hunk_rows.append(row)
-            if side_rows is not None:
-                rows = hunk_side_rows(file, hunk_index)
-                side_rows.extend(rows)
-                row += len(rows)
-            else:
-                row += 1 + len(hunk.lines)
-            texts.append(hunk.header)
+        if side_rows is None and isinstance(file.hunks, HunkList):
+            # Read from the arrays, without making a `Hunk` per hunk.
+            hunk_rows = list(accumulate(map((1).__add__, file.hunks.line_counts()), initial=0))
+            row = hunk_rows.pop()
+            texts = file.hunks.headers()
+        else:
+            for hunk_index, hunk in enumerate(file.hunks):
+                hunk_rows.append(row)
+                if side_rows is not None:
+                    rows = hunk_side_rows(file, hunk_index)
+                    side_rows.extend(rows)
+                    row += len(rows)
+                else:
+                    row += 1 + len(hunk.lines)
+                texts.append(hunk.header)
         part = _Part(file, start, row, line_number_width(file), hunk_rows=hunk_rows, side_rows=side_rows)
         if self.side_by_side:
             return part, self._fit(header_width, 0)
         self._layouts[len(self._parts)] = layout = UnifiedLayout.build(file, self.width, self.theme)
-        body_width = layout.gutter_end + 2 + widest_line(
-            [line.text for hunk in file.hunks for line in hunk.lines], self.theme.tab_size
-        )
+        quick = file.hunks.max_text_length() if isinstance(file.hunks, HunkList) else None
+        text_width = quick if quick is not None else widest_line(_line_texts(file), self.theme.tab_size)
+        body_width = layout.gutter_end + 2 + text_width
         # Hunk lines are padded to the width.
         widest = max(header_width, widest_line(texts, self.theme.tab_size), body_width, self.width or 0)
         return part, widest

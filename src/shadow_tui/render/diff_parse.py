@@ -21,12 +21,12 @@ What the splitting and the clean-up around `unidiff` 1.0.1 add:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
-from unidiff.patch import Hunk as UnidiffHunk
 from unidiff.patch import PatchedFile
 
 from shadow_tui.render.diff_groups import hunk_groups
@@ -36,12 +36,14 @@ from shadow_tui.render.diff_paths import (
     strip_prefix,
     unquote_git_path,
 )
+from shadow_tui.render.hunk_convert import convert_hunk, count_kind
+from shadow_tui.render.hunk_lines import DiffLine, Hunk, HunkList, LineKind, LineStore
 from shadow_tui.render.diff_split import (
     HUNK_HEADER,
     FileChunk,
     count_changes,
     diff_stats,
-    split_diff_lines,
+    TextLines,
     split_files,
 )
 
@@ -60,34 +62,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 DiffKind = Literal["added", "deleted", "renamed", "modified", "binary"]
-LineKind = Literal["context", "added", "removed", "no_newline"]
 
 # Placeholder names for a headerless hunk. The path comes from the caller.
 _PLACEHOLDER_OLD = "--- a/file"
 _PLACEHOLDER_NEW = "+++ b/file"
-
-
-@dataclass(frozen=True, slots=True)
-class DiffLine:
-    """One line of a hunk, without its line terminator."""
-
-    kind: LineKind
-    old_number: int | None
-    new_number: int | None
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Hunk:
-    """A hunk: its "@@" header line, the ranges it covers and its lines."""
-
-    header: str
-    old_start: int
-    old_length: int
-    new_start: int
-    new_length: int
-    section: str
-    lines: list[DiffLine]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +85,8 @@ class DiffFile:
     kind: DiffKind
     added: int
     removed: int
-    hunks: list[Hunk]
+    hunks: Sequence[Hunk]
+    """The hunks: a `HunkList` when parsed, which makes each `Hunk` when it is read."""
     warning: str | None
     raw: str
 
@@ -127,11 +106,15 @@ def parse_diff(text: str, file_path: str | None = None) -> ParsedDiff:
     Never raises: a file that cannot be parsed carries a `warning` and its
     raw text, and text with no diff in it becomes one such file.
     """
-    lines = split_diff_lines(text)
+    # The lines are cut from the text when read: a list of the 100,000 lines
+    # of the benchmark's diff took about 10 MB while the parse ran (tracemalloc).
+    lines = TextLines(text)
     chunks = split_files(lines)
+    # A file that is the whole text keeps that text as its `raw`, without a copy.
+    whole = len(chunks) == 1 and len(chunks[0].lines) == len(lines) and "\r" not in text
     files: list[DiffFile] = []
     for chunk in chunks:
-        files.extend(_parse_chunk(chunk, file_path))
+        files.extend(_parse_chunk(chunk, file_path, text if whole else None))
 
     if not files and text.strip():
         files.append(
@@ -146,10 +129,13 @@ def parse_diff(text: str, file_path: str | None = None) -> ParsedDiff:
     return ParsedDiff(files=files, warnings=warnings)
 
 
-def _parse_chunk(chunk: FileChunk, file_path: str | None) -> list[DiffFile]:
-    """Parse one chunk with unidiff, or return it raw with a warning."""
+def _parse_chunk(chunk: FileChunk, file_path: str | None, whole_text: str | None) -> list[DiffFile]:
+    """Parse one chunk with unidiff, or return it raw with a warning.
+
+    `whole_text` is the diff text when the chunk is all of it, without CRs.
+    """
     try:
-        return _parse_chunk_with_unidiff(chunk, file_path)
+        return _parse_chunk_with_unidiff(chunk, file_path, whole_text)
     except UnidiffParseError as error:
         return [_fallback_file(chunk.lines, file_path, f"The diff could not be parsed ({_describe(error)}).")]
     except Exception as error:  # noqa: BLE001 - a bug here must not hide the text
@@ -157,11 +143,14 @@ def _parse_chunk(chunk: FileChunk, file_path: str | None) -> list[DiffFile]:
         return [_fallback_file(chunk.lines, file_path, f"The diff could not be parsed ({_describe(error)}).")]
 
 
-def _parse_chunk_with_unidiff(chunk: FileChunk, file_path: str | None) -> list[DiffFile]:
+def _parse_chunk_with_unidiff(chunk: FileChunk, file_path: str | None, whole_text: str | None) -> list[DiffFile]:
     fed = [_PLACEHOLDER_OLD, _PLACEHOLDER_NEW, *chunk.lines] if chunk.headerless else chunk.lines
+    # The placeholder headers come before the chunk's lines in `fed`.
+    placeholders = 2 if chunk.headerless else 0
+    raw = whole_text if whole_text is not None else "\n".join(chunk.lines)
     groups = hunk_groups(fed)
     if groups is not None:
-        files = _parse_groups(chunk, fed, groups, file_path)
+        files = _parse_groups(chunk, fed, groups, file_path, _line_store(raw, chunk), placeholders)
         if files is not None:
             return files
 
@@ -173,8 +162,19 @@ def _parse_chunk_with_unidiff(chunk: FileChunk, file_path: str | None) -> list[D
     if stray is not None:
         return [_fallback_file(chunk.lines, file_path, _stray_warning(stray))]
 
-    raw = "\n".join(chunk.lines)
-    return [_convert_file(patched, fed, raw, chunk.headerless, file_path) for patched in patch]
+    store = _line_store(raw, chunk)
+
+    def position(diff_line_no: int) -> int:
+        return diff_line_no - 1 - placeholders
+
+    return [
+        _convert_file(patched, fed, raw, chunk.headerless, file_path, store=store, position=position)
+        for patched in patch
+    ]
+
+
+def _line_store(raw: str, chunk: FileChunk) -> LineStore:
+    return LineStore(raw, [len(line) for line in chunk.lines])
 
 
 def _stray_warning(stray: str) -> str:
@@ -183,7 +183,8 @@ def _stray_warning(stray: str) -> str:
 
 
 def _parse_groups(
-    chunk: FileChunk, fed: list[str], groups: list[tuple[int, int]], file_path: str | None
+    chunk: FileChunk, fed: Sequence[str], groups: list[tuple[int, int]], file_path: str | None, store: LineStore,
+    placeholders: int,
 ) -> list[DiffFile] | None:
     """Parse a long file one group of hunks at a time, each under the file's header lines.
 
@@ -195,7 +196,7 @@ def _parse_groups(
     allocations (tracemalloc) from 56 MB to 41 MB above those before the parse.
     """
     header = fed[: groups[0][0]]
-    hunks: list[Hunk] = []
+    hunks = HunkList(store)
     first_file: PatchedFile | None = None
     for start, end in groups:
         group_fed = header + fed[start:end]
@@ -207,10 +208,17 @@ def _parse_groups(
             return [_fallback_file(chunk.lines, file_path, _stray_warning(stray))]
         patched = patch[0]
         first_file = first_file or patched
-        hunks.extend(_convert_hunk(hunk, group_fed) for hunk in patched)
+
+        def position(diff_line_no: int, start: int = start) -> int:
+            # Line n of `group_fed` is header line n, or line start + n - len(header) of `fed`.
+            index = diff_line_no - 1
+            fed_index = index if index < len(header) else start + index - len(header)
+            return fed_index - placeholders
+
+        for hunk in patched:
+            convert_hunk(hunk, group_fed, hunks, position)
     assert first_file is not None
-    raw = "\n".join(chunk.lines)
-    return [_convert_file(first_file, fed, raw, chunk.headerless, file_path, hunks=hunks)]
+    return [_convert_file(first_file, fed, store.text, chunk.headerless, file_path, hunks=hunks)]
 
 
 def _describe(error: Exception) -> str:
@@ -219,7 +227,7 @@ def _describe(error: Exception) -> str:
     return message if len(message) <= 120 else message[:119] + "…"
 
 
-def _stray_change_line(fed: list[str], patch: PatchSet) -> str | None:
+def _stray_change_line(fed: Sequence[str], patch: PatchSet) -> str | None:
     """Return the first "+"/"-" line that no hunk holds, or None.
 
     `unidiff` stops a hunk after the number of lines its header gives and
@@ -255,14 +263,20 @@ def _stray_change_line(fed: list[str], patch: PatchSet) -> str | None:
 
 def _convert_file(
     patched: PatchedFile,
-    fed: list[str],
+    fed: Sequence[str],
     raw: str,
     headerless: bool,
     file_path: str | None,
     *,
-    hunks: list[Hunk] | None = None,
+    hunks: HunkList | None = None,
+    store: LineStore | None = None,
+    position: Callable[[int], int] | None = None,
 ) -> DiffFile:
-    """Convert a unidiff file; `hunks` replaces the hunks of `patched` when given."""
+    """Convert a unidiff file; `hunks` replaces the hunks of `patched` when given.
+
+    Without `hunks`, the lines of `patched` go into `store`, and `position`
+    maps a unidiff `diff_line_no` to the index of that line in the store's text.
+    """
     info_lines = [line.rstrip("\n") for line in (patched.patch_info or [])]
     header = git_extended_header(info_lines)
 
@@ -288,9 +302,13 @@ def _convert_file(
         new_path = file_path
 
     if hunks is None:
-        hunks = [_convert_hunk(hunk, fed) for hunk in patched]
-    added = sum(1 for hunk in hunks for line in hunk.lines if line.kind == "added")
-    removed = sum(1 for hunk in hunks for line in hunk.lines if line.kind == "removed")
+        if store is None or position is None:
+            raise ValueError("_convert_file needs either the hunks or a store and a position mapping")
+        hunks = HunkList(store)
+        for hunk in patched:
+            convert_hunk(hunk, fed, hunks, position)
+    added = sum(count_kind(hunk.lines, "added") for hunk in hunks)
+    removed = sum(count_kind(hunk.lines, "removed") for hunk in hunks)
 
     kind: DiffKind
     if patched.is_binary_file or header.binary_patch:
@@ -324,48 +342,7 @@ def _convert_file(
     )
 
 
-def _convert_hunk(hunk: UnidiffHunk, fed: list[str]) -> Hunk:
-    lines: list[DiffLine] = []
-    for line in hunk:
-        value = line.value[:-1] if line.value.endswith("\n") else line.value
-        if line.line_type == "+":
-            lines.append(DiffLine("added", None, line.target_line_no, value))
-        elif line.line_type == "-":
-            lines.append(DiffLine("removed", line.source_line_no, None, value))
-        elif line.line_type == " ":
-            lines.append(DiffLine("context", line.source_line_no, line.target_line_no, value))
-        elif line.line_type == "\\":
-            lines.append(DiffLine("no_newline", None, None, "\\" + value))
-        # The remaining type is a blank line after the hunk, which is not content.
-
-    header = _original_header(hunk, fed)
-    return Hunk(
-        header=header,
-        old_start=hunk.source_start,
-        old_length=hunk.source_length,
-        new_start=hunk.target_start,
-        new_length=hunk.target_length,
-        section=hunk.section_header,
-        lines=lines,
-    )
-
-
-def _original_header(hunk: UnidiffHunk, fed: list[str]) -> str:
-    """Return the hunk's "@@" line as written, or rebuild it from the numbers."""
-    for line in hunk:
-        if line.diff_line_no is not None:
-            candidate_index = line.diff_line_no - 2
-            if 0 <= candidate_index < len(fed) and HUNK_HEADER.match(fed[candidate_index]):
-                return fed[candidate_index]
-        break
-    header = (
-        f"@@ -{hunk.source_start},{hunk.source_length} "
-        f"+{hunk.target_start},{hunk.target_length} @@"
-    )
-    return f"{header} {hunk.section_header}" if hunk.section_header else header
-
-
-def _fallback_file(lines: list[str], file_path: str | None, reason: str) -> DiffFile:
+def _fallback_file(lines: Sequence[str], file_path: str | None, reason: str) -> DiffFile:
     """Build an unparsed file that shows its raw text under a warning."""
     old_path, new_path = paths_from_headers(lines)
     path = new_path or old_path or file_path or ""
@@ -384,7 +361,7 @@ def _fallback_file(lines: list[str], file_path: str | None, reason: str) -> Diff
     )
 
 
-def paths_from_headers(lines: list[str]) -> tuple[str | None, str | None]:
+def paths_from_headers(lines: Sequence[str]) -> tuple[str | None, str | None]:
     """Find the old and new paths in the file headers of a chunk, if any."""
     header = git_extended_header(lines)
     old_path = header.rename_from

@@ -16,6 +16,7 @@ from rich.text import Text
 from shadow_tui.render.diff_parse import DiffFile
 from shadow_tui.render.diff_split import split_diff_lines
 from shadow_tui.render.diff_words import Span, hunk_emphasis
+from shadow_tui.render.hunk_lines import HunkList
 from shadow_tui.render.highlight import (
     DEFAULT_THEME,
     highlight_lines,
@@ -122,8 +123,12 @@ class PlainContents:
 
 def line_number_width(file: DiffFile) -> int:
     largest = 0
-    for hunk in file.hunks:
-        largest = max(largest, hunk.old_start + hunk.old_length, hunk.new_start + hunk.new_length)
+    if isinstance(file.hunks, HunkList):
+        # Read from the arrays, without making a `Hunk` per hunk.
+        largest = file.hunks.largest_line_number()
+    else:
+        for hunk in file.hunks:
+            largest = max(largest, hunk.old_start + hunk.old_length, hunk.new_start + hunk.new_length)
     return max(1, len(str(largest)))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 DEV_NULL = "/dev/null"
@@ -99,7 +100,7 @@ def _split_git_line(rest: str) -> tuple[str, str] | None:
     return None
 
 
-def git_extended_header(lines: list[str]) -> GitHeader:
+def git_extended_header(lines: Iterable[str]) -> GitHeader:
     """Read the "diff --git" line and the extended header lines of one file.
 
     Reading stops at the first "@@" hunk header, so hunk bodies are never

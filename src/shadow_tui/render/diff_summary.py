@@ -12,20 +12,20 @@ a warning.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 
 from rich.cells import cell_len
 
 from shadow_tui.render.diff_parse import DiffKind, paths_from_headers
 from shadow_tui.render.diff_paths import DEV_NULL, git_extended_header
+from shadow_tui.render.line_index import iter_line_blocks
 from shadow_tui.render.diff_split import (
     HUNK_HEADER,
     FileChunk,
     TextLines,
     count_changes,
-    split_diff_lines,
     split_files,
 )
 from shadow_tui.render.visible import DEFAULT_TAB_SIZE, display_line
@@ -53,13 +53,19 @@ def summarize_diff(text: str, file_path: str | None = None) -> list[FileSummary]
     Empty text gives one empty "modified" file, as the Diffs tab lists every
     edit. Text with no diff in it gives one file with all its lines.
     """
-    lines = split_diff_lines(text)
-    first_characters = Counter(map(itemgetter(slice(0, 1)), lines))
+    # The summary reads its lines from the text, which the caller keeps anyway,
+    # so no list of every line exists at once. The lines are counted by their
+    # first character while the text is indexed, in one pass.
+    first_characters: Counter[str] = Counter()
+
+    def counted_blocks() -> Iterator[list[str]]:
+        for block in iter_line_blocks(text):
+            first_characters.update(map(itemgetter(slice(0, 1)), block))
+            yield block
+
+    lines = TextLines(text, counted_blocks())
     if _is_one_file(text, first_characters):
-        summary = _summarize_one_file(lines, first_characters, file_path, text)
-        # The summary reads its lines from the text, which the caller keeps anyway.
-        pieces = lines if "\r" not in text else None
-        return [replace(summary, lines=TextLines(text, pieces))]
+        return [_summarize_one_file(lines, first_characters, file_path, text)]
     summaries = [_summarize_chunk(chunk, file_path, text) for chunk in split_files(lines)]
     if not summaries:
         added, removed = count_changes(lines)
@@ -90,7 +96,7 @@ def _is_one_file(text: str, first_characters: Counter[str]) -> bool:
 
 
 def _summarize_one_file(
-    lines: list[str], first_characters: Counter[str], file_path: str | None, text: str
+    lines: Sequence[str], first_characters: Counter[str], file_path: str | None, text: str
 ) -> FileSummary:
     """Summarise a diff of one file, counting its changed lines by their first character.
 
@@ -111,8 +117,8 @@ def _summarize_chunk(chunk: FileChunk, file_path: str | None, text: str) -> File
 
 
 def _summary(
-    lines: list[str],
-    header_lines: list[str],
+    lines: Sequence[str],
+    header_lines: Sequence[str],
     headerless: bool,
     added: int,
     removed: int,
@@ -148,7 +154,7 @@ def _summary(
     return FileSummary(path, kind, added, removed, lines, widest)
 
 
-def _header_lines(lines: list[str]) -> list[str]:
+def _header_lines(lines: Sequence[str]) -> Sequence[str]:
     """Return the lines before the first hunk header."""
     for index, line in enumerate(lines):
         if line.startswith("@@ "):
@@ -156,7 +162,7 @@ def _header_lines(lines: list[str]) -> list[str]:
     return lines
 
 
-def _hunk_kind(lines: list[str], default: DiffKind) -> DiffKind:
+def _hunk_kind(lines: Sequence[str], default: DiffKind) -> DiffKind:
     """Return "added" when the first hunk starts at old line 0 with no old lines, else `default`.
 
     NOTE: `parse_diff` checks every hunk, and this reads only the first,
@@ -179,6 +185,8 @@ def widest_line(lines: Iterable[str], tab_size: int = DEFAULT_TAB_SIZE, text: st
     when it is ASCII without tabs, the longest line is the widest.
     """
     if text is not None and text.isascii() and "\t" not in text:
+        if isinstance(lines, TextLines):
+            return lines.max_length()
         return max(map(len, lines), default=0)
     widest = 0
     for line in lines:

@@ -49,8 +49,14 @@ MAX_HIGHLIGHT_CHARS = 2_000_000
 MAX_LINE_CHARS = 10_000
 GUESS_SAMPLE_CHARS = 4_096
 
+# The token lists of Python code took about 85 bytes per character of code
+# (tracemalloc, CPython 3.11, 1,000 lines of the benchmark's diff), so the
+# character budget keeps at most about 85 MB of tokens. Longer inputs are
+# diff chunks or whole files, which their callers keep rendered, so only
+# their failures are kept.
 _CACHE_MAX_ENTRIES = 256
-_CACHE_MAX_CHARS = 32_000_000
+_CACHE_MAX_CHARS = 1_000_000
+_CACHE_MAX_ENTRY_CHARS = 20_000
 
 _PLAIN_LEXERS = frozenset({"text", "plain", "plaintext", "txt", "output"})
 
@@ -61,13 +67,15 @@ class _TokenCache:
     """An LRU cache of lexing results keyed by a hash of code and lexer.
 
     A stored None means that lexing failed or timed out, so the same input
-    is not retried on every redraw.
+    is not retried on every redraw. Tokens of code longer than
+    `max_entry_chars` are not stored, but such a failure is.
     """
 
-    def __init__(self, max_entries: int, max_chars: int) -> None:
+    def __init__(self, max_entries: int, max_chars: int, max_entry_chars: int) -> None:
         self._entries: OrderedDict[tuple[bytes, str], tuple[int, list[TokenLine] | None]] = OrderedDict()
         self._max_entries = max_entries
         self._max_chars = max_chars
+        self._max_entry_chars = max_entry_chars
         self._chars = 0
         self._lock = threading.Lock()
 
@@ -85,6 +93,8 @@ class _TokenCache:
             return True, entry[1]
 
     def put(self, key: tuple[bytes, str], size: int, tokens: list[TokenLine] | None) -> None:
+        if tokens is not None and size > self._max_entry_chars:
+            return
         with self._lock:
             previous = self._entries.pop(key, None)
             if previous is not None:
@@ -103,7 +113,7 @@ class _TokenCache:
             self._chars = 0
 
 
-_cache = _TokenCache(_CACHE_MAX_ENTRIES, _CACHE_MAX_CHARS)
+_cache = _TokenCache(_CACHE_MAX_ENTRIES, _CACHE_MAX_CHARS, _CACHE_MAX_ENTRY_CHARS)
 
 
 def lexer_name_for(path: str | None, sample: str | None = None) -> str | None:

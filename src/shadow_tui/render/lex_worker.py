@@ -300,6 +300,9 @@ def _read_responses(process: subprocess.Popen[bytes], responses: queue.Queue[Any
             responses.put(message)
             if message is None:
                 break
+            # The reader waits for the next frame, often long, and a response
+            # can contain megabytes of tokens that the requester has used by then.
+            del message
     except (OSError, ValueError) as error:
         logger.debug("Reading from lexer process %d stopped: %s", process.pid, error)
         responses.put(None)

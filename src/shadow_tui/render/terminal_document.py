@@ -1,11 +1,12 @@
 """Line-indexed terminal output for viewers that render only visible lines.
 
 `TerminalDocument` stores the decoded output once and the start offset of
-each line in an array (8 bytes a line). Lines are rendered on request and kept in an LRU
-cache. The SGR state at the start of every `checkpoint_interval`-th line is
-computed the first time a line at or past it is requested, so opening a
-large output costs one `str.split` and showing its first screen parses only
-those lines.
+each line in an array (4 bytes a line below 4 Gi characters). Lines are
+rendered on request and kept in an LRU cache. The SGR state at the start of
+every `checkpoint_interval`-th line is computed the first time a line at or
+past it is requested, so opening a large output costs one `str.split`, a
+block at a time (see `line_index`), and showing its first screen parses
+only those lines.
 
 A line longer than `max_line_chars` code points is rendered up to that
 length and ends with a dim marker that gives its full length. Rendering
@@ -17,11 +18,10 @@ whole, and its first 10,000 characters take about 16 ms.
 from __future__ import annotations
 
 import logging
-from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
-from itertools import accumulate
+from itertools import accumulate, islice
 from typing import Final
 
 from rich.text import Text
@@ -33,7 +33,8 @@ from shadow_tui.render.ansi_parse import (
     SgrScanner,
     decode_output,
 )
-from shadow_tui.render.line_buffer import render_line, split_lines, validate_tab_size
+from shadow_tui.render.line_buffer import render_line, validate_tab_size
+from shadow_tui.render.line_index import iter_line_blocks, offset_array
 from shadow_tui.render.terminal_search import (
     complex_lines,
     first_simple_match,
@@ -87,19 +88,26 @@ class TerminalDocument:
         self._checkpoint_interval = checkpoint_interval
         self._max_line_chars = max_line_chars
 
-        lines = split_lines(self._text)
         # offsets[i] is where line i starts and offsets[i + 1] - 1 where it
         # ends, the "\n" excluded. The last entry may be len(text) + 1.
-        self._offsets = array("q", accumulate(map((1).__add__, map(len, lines)), initial=0))
-        self._max_raw_length = max(map(len, lines), default=0)
+        self._offsets = offset_array(len(self._text) + 1)
+        self._offsets.append(0)
+        self._max_raw_length = 0
         # Sorted indices of the lines that render truncated.
         self._long_line_list: list[int] = []
-        if self._max_raw_length > max_line_chars:
-            self._long_line_list = [
-                index for index, length in enumerate(map(len, lines)) if length > max_line_chars
-            ]
+        for lines in iter_line_blocks(self._text):
+            first_index = len(self._offsets) - 1
+            lengths = list(map(len, lines))
+            del lines
+            # The first value of accumulate is the initial one, which is already the last offset.
+            self._offsets.extend(islice(accumulate(map((1).__add__, lengths), initial=self._offsets[-1]), 1, None))
+            widest = max(lengths, default=0)
+            self._max_raw_length = max(self._max_raw_length, widest)
+            if widest > max_line_chars:
+                self._long_line_list.extend(
+                    first_index + number for number, length in enumerate(lengths) if length > max_line_chars
+                )
         self._long_lines = frozenset(self._long_line_list)
-        del lines
 
         self._checkpoints: list[SgrState] = [DEFAULT_SGR]
         self._scanner = SgrScanner()

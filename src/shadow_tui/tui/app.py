@@ -30,6 +30,7 @@ from shadow_tui.db.locations import plain_sqlite_path
 from shadow_tui.db.retry import is_connection_loss
 from shadow_tui.db.shutdown import close_engine
 from shadow_tui.errors import ShadowTuiError
+from shadow_tui.heap import limit_heap_retention
 from shadow_tui.logging_setup import default_log_path, setup_logging
 from shadow_tui.queries.first_page_sqlite import FirstPage, read_first_page_file
 from shadow_tui.tui.messages import ConnectionLost, ErrorReported
@@ -404,6 +405,8 @@ def create_app(
     Without `config`, the user's config file is read; an invalid one gives the
     defaults and a notification when the app starts.
     """
+    # The browser reads large values and frees them while it runs, so freed memory should go back.
+    limit_heap_retention()
     config_error = None
     if config is None:
         config, config_error = load_config_or_defaults()

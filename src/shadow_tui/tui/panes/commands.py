@@ -22,8 +22,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
+from shadow_tui.heap import release_free_memory
 from shadow_tui.queries.items import (
-    command_key, count_through, load_command_output, load_commands, load_first_output, load_output_sizes,
+    command_key, count_through, load_command_output, load_commands, load_first_output, load_output_sizes, text_size,
 )
 from shadow_tui.queries.records import CommandSummary, TaskRow
 from shadow_tui.render.terminal import TerminalDocument, strip_ansi
@@ -167,15 +168,19 @@ class CommandsPane(DetailPane):
 
     @work(exclusive=True, group="command-sizes", description="_load_sizes")
     async def _load_sizes(self, task_id: str) -> None:
+        # The shown output is loaded already, so it is counted here instead of read again by the database.
+        known: dict[str, int] = {}
+        if self._output_command_id is not None and self._output_text is not None:
+            known[self._output_command_id] = text_size(self._output_text)
         try:
-            sizes = await run_to_completion(load_output_sizes(self.engine, task_id))
+            sizes = await run_to_completion(load_output_sizes(self.engine, task_id, skip=known.keys()))
         except Exception as error:  # noqa: BLE001 - logged with its traceback and shown
             report_error(self, error, f"Loading the output sizes of task {task_id}")
             return
         if self.task_row is None or self.task_row.task_id != task_id:
             return
-        self._sizes = sizes
-        self.commands = [replace(command, output_size=sizes.get(command.command_id)) for command in self.commands]
+        self._sizes = {**sizes, **known}
+        self.commands = [replace(command, output_size=self._sizes.get(command.command_id)) for command in self.commands]
         selected = self.selected
         self._fill_list(selected.command_id if selected else None, keep=True)
 
@@ -253,6 +258,9 @@ class CommandsPane(DetailPane):
                 self._show_head(head)
                 # Reading the whole output holds the GIL for a while, so it starts after the head is drawn.
                 await self._screen_updated()
+                # The database read of the head freed a buffer as large as the output, and reading the
+                # whole output needs that much twice, so free pages go back first.
+                release_free_memory()
                 output = await run_to_completion(load_command_output(self.engine, command_id))
             # Splitting a large output into lines takes a while, so it runs in a thread.
             document = await asyncio.to_thread(TerminalDocument, output)
@@ -275,6 +283,7 @@ class CommandsPane(DetailPane):
         self._go_to_target()
         self._run_pending_find()
         self._start_loading_sizes()
+        release_free_memory()
 
     async def _screen_updated(self) -> None:
         """Wait until the screen has been drawn with the changes made so far."""

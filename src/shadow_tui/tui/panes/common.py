@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from rich.text import Text
 from textual import events, work
 
+from shadow_tui.heap import release_free_memory
 from shadow_tui.queries.records import TaskRow
 from shadow_tui.render.terminal import sanitize_inline
 from shadow_tui.tui import clipboard
@@ -175,6 +176,9 @@ class DetailPane(TaskPane):
                 logger.debug("Dropping rows of task %s, which is no longer shown", task.task_id)
                 return
             self.apply(data, keep=keep)
+            del data
+            # The query's rows and records are garbage now, so their pages go back after the next frame.
+            self.call_after_refresh(release_free_memory)
         except Exception as error:  # noqa: BLE001 - logged with its traceback and shown
             report_error(self, error, f"{self.LOAD_ACTION} of task {task.task_id}")
             return

@@ -22,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
+from shadow_tui.heap import release_free_memory
 from shadow_tui.queries.diffs import load_edit_diffs
 from shadow_tui.queries.records import EditRecord, TaskRow
 from shadow_tui.render.diff_document import DiffRendering, next_start, previous_start
@@ -166,6 +167,8 @@ class DiffsPane(DetailPane):
         keep_view = keep or bool(self.files)
         self.parsed = True
         self._show_files(files, keep=keep_view)
+        # The parse's temporary lines and unidiff objects are garbage now.
+        release_free_memory()
 
     def clear(self) -> None:
         self._parse_generation += 1
