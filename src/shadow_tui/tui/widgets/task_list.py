@@ -94,6 +94,8 @@ class TaskList(ScrollView, can_focus=True):
         self._generation = 0
         self._last_posted: TaskRow | None = None
         self._columns: list[Column] = layout_columns(80)
+        self._columns_width = 80
+        """The content width that `_columns` was laid out for."""
         self._pass_styles: dict[str, Style] | None = None
         """Styles looked up during the current `render_lines` pass, by component name."""
 
@@ -303,7 +305,7 @@ class TaskList(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._columns = layout_columns(self.scrollable_content_region.width)
+        self._set_columns(self.scrollable_content_region.width)
         self.virtual_size = Size(self.scrollable_content_region.width, self.total + 1)
         self._scroll_to_cursor()
         self._request_pages()
@@ -377,11 +379,20 @@ class TaskList(ScrollView, can_focus=True):
             styles[name] = style
         return style
 
+    def _set_columns(self, width: int) -> None:
+        self._columns = layout_columns(width)
+        self._columns_width = width
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # Looking up a style walks the CSS of the widget and its ancestors.
         # The styles cannot change while the lines of one pass are drawn, so
         # each is looked up once per pass instead of once per line.
         self._pass_styles = {}
+        # The vertical scrollbar comes and goes with the number of rows, which
+        # changes the content width without a Resize event.
+        width = self.scrollable_content_region.width
+        if width != self._columns_width:
+            self._set_columns(width)
         try:
             return super().render_lines(crop)
         finally:
