@@ -365,7 +365,7 @@ class DiffsPane(DetailPane):
         if not self.side_by_side and self.size.width < SIDE_BY_SIDE_MIN_WIDTH:
             self.notify(
                 f"Side-by-side view needs at least {SIDE_BY_SIDE_MIN_WIDTH} columns and this pane has "
-                f"{self.size.width}. Widen the terminal or maximise the pane.",
+                f"{self.size.width}. Widen the terminal, or press z to give the task the whole screen.",
                 severity="warning",
                 markup=False,
             )

@@ -389,6 +389,9 @@ class MainScreen(Screen[None]):
         self.query_bar.input.focus()
 
     def action_back(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            return
         focused = self.focused
         in_detail = focused is not None and self.detail in focused.ancestors_with_self
         if self.has_class("-detail-open") and (in_detail or not self.is_wide):

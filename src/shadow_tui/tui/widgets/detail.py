@@ -90,7 +90,9 @@ class DetailView(Vertical):
         Binding("slash", "find", "Find", id="detail.find"),
         Binding("n", "find_next", "Next match", show=False, id="detail.find_next"),
         Binding("N", "find_previous", "Previous match", show=False, id="detail.find_previous"),
+        Binding("z", "zoom", "Zoom the task to the whole screen, or back", show=False, id="detail.zoom"),
     ]
+    ALLOW_MAXIMIZE = True
 
     DEFAULT_CSS = """
     DetailView { height: 1fr; }
@@ -304,6 +306,13 @@ class DetailView(Vertical):
             bar.set_found(None)
         else:
             self._show_found(message.text, message.found)
+
+    def action_zoom(self) -> None:
+        screen = self.screen
+        if screen.maximized is self:
+            screen.minimize()
+        else:
+            screen.maximize(self, container=False)
 
     def action_find_next(self) -> None:
         self._find("next")
