@@ -364,8 +364,8 @@ class DiffsPane(DetailPane):
     def action_toggle_side_by_side(self) -> None:
         if not self.side_by_side and self.size.width < SIDE_BY_SIDE_MIN_WIDTH:
             self.notify(
-                f"Side-by-side view needs at least {SIDE_BY_SIDE_MIN_WIDTH} columns and this pane has "
-                f"{self.size.width}. Widen the terminal, or press z to give the task the whole screen.",
+                f"Side by side needs {SIDE_BY_SIDE_MIN_WIDTH} columns and this pane has {self.size.width}: "
+                "press z to zoom the task, or widen the terminal.",
                 severity="warning",
                 markup=False,
             )
