@@ -40,6 +40,8 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("info", "Info", "shadow_tui.tui.panes.info:InfoPane"),
 )
 INITIAL_TAB = "timeline"
+# Seconds after the first frame before the panes of the other tabs are mounted.
+PREMOUNT_DELAY_SECONDS = 0.5
 # The tab that shows each kind of item (search hits and Timeline rows).
 TAB_FOR_KIND = {
     "message": "chat",
@@ -130,6 +132,21 @@ class DetailView(Vertical):
         # Until a task is open, the active tab shows its pane's empty state.
         self._initial_pane_pending = False
         self._ensure_shown(self.active_tab)
+        self.set_timer(PREMOUNT_DELAY_SECONDS, self._premount_next_pane)
+
+    def _premount_next_pane(self) -> None:
+        """Mount one pane that no tab has shown yet, then schedule the next after a frame.
+
+        Composing a pane costs a tab's first visit tens of milliseconds, so
+        the panes are mounted in idle time after start-up, one per frame so
+        that no frame waits for all of them. A tab opened earlier mounts its
+        pane itself.
+        """
+        for key, _label, _location in TABS:
+            if not self.query(f"#pane-{key}"):
+                self.pane(key)
+                self.call_after_refresh(self._premount_next_pane)
+                return
 
     # Panes ------------------------------------------------------------------
 
