@@ -2,9 +2,9 @@
 
 Only the active tab loads the task, and another tab loads it when it is
 activated. Moving through the list so reads one pane's rows at a time.
-A pane is imported and mounted when first needed, and the initial tab's
-pane right after the first frame, so that frame neither imports nor
-styles any pane.
+The initial tab's pane is mounted right after the first frame, the other
+panes in idle time after it or when their tab is first shown, so that
+frame neither imports nor styles any pane.
 """
 
 from __future__ import annotations
