@@ -355,6 +355,22 @@ def test_columns_follow_scrollbar(big_db: str) -> None:
     run(big_db, body)
 
 
+def test_status_key_keeps_query_error(small_db: str) -> None:
+    async def body(pilot: Pilot[None]) -> None:
+        main = pilot.app.main_screen  # type: ignore[attr-defined]
+        await pilot.press("slash", *"colour:red", "enter")
+        await pilot.pause()
+        main.task_list.focus()
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.pause()
+        assert main.query_bar.value == "status:error colour:red"
+        assert main.query_bar.has_class("-invalid")
+        assert "unknown filter field 'colour'" in str(main.query_one("#query-error", Static).render())
+
+    run(small_db, body)
+
+
 def test_valid_query_filters(small_db: str) -> None:
     async def body(pilot: Pilot[None]) -> None:
         main = pilot.app.main_screen  # type: ignore[attr-defined]

@@ -138,6 +138,8 @@ class QueryBar(Vertical):
         self._initial = query
         self.applied_query = ""
         """The last query that parsed and was applied."""
+        self._set_value: str | None = None
+        """Text that `set_query` put in the input, until its Changed event arrives."""
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -160,6 +162,8 @@ class QueryBar(Vertical):
 
     def set_query(self, query: str, *, apply: bool = True) -> None:
         """Replace the text, and apply it unless `apply` is False."""
+        # The Changed event of this assignment arrives after `apply` and must not hide its error.
+        self._set_value = query
         self.input.value = query
         self.input.cursor_position = len(query)
         if apply:
@@ -193,6 +197,10 @@ class QueryBar(Vertical):
             self.screen.focus_next()
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if self._set_value is not None and event.value == self._set_value:
+            self._set_value = None
+            return
+        self._set_value = None
         if self.has_class("-invalid"):
             self.show_error(None)
 
