@@ -117,7 +117,7 @@ async def ingest_command(db: str | None) -> None:
     if report.skipped_duplicates:
         summary += f"; skipped {report.skipped_duplicates} items whose ids exist already"
     if report.errors:
-        summary += f"; rejected {len(report.errors)} lines"
+        summary += f"; rejected {len(report.errors)} line{'' if len(report.errors) == 1 else 's'}"
     click.echo(summary, err=True)
     if report.errors:
         sys.exit(1)
