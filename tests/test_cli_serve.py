@@ -65,6 +65,7 @@ def test_serve_responds_on_loopback(database: str) -> None:
     assert status == 200
     assert "<html" in page.lower()
     assert f"ws://127.0.0.1:{port}/ws" in page
+    assert "fonts.googleapis.com" not in page
     assert b"warning" not in err
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import shlex
 import sys
+from pathlib import Path
 
 import click
 
@@ -22,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+# textual-serve's page (checked in 1.1.3) loads a web font from Google, so a
+# browser on the page would contact Google although the server is local.
+FONT_LINK = re.compile(r'\s*<link\s+rel="stylesheet"\s+href="https://fonts\.googleapis\.com/[^"]*"\s*/>')
 
 
 def is_loopback(host: str) -> bool:
@@ -40,6 +45,19 @@ def browse_command_line(database: str | None) -> str:
     if database:
         parts.append(database)
     return " ".join(shlex.quote(part) for part in parts)
+
+
+def local_templates(folder: Path) -> Path:
+    """Write textual-serve's page template without its web-font link into `folder`, and return the folder."""
+    import textual_serve
+
+    page = (Path(textual_serve.__file__).parent / "templates" / "app_index.html").read_text(encoding="utf-8")
+    cleaned = FONT_LINK.sub("", page)
+    if cleaned == page:
+        logger.warning("textual-serve's page has no web-font link to remove; serving it unchanged")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "app_index.html").write_text(cleaned, encoding="utf-8")
+    return folder
 
 
 async def _check_database(database: str | None) -> str:
@@ -74,5 +92,10 @@ def serve_command(database: str | None, db: str | None, host: str, port: int, pu
     command = browse_command_line(chosen)
     logger.info("Serving %s on %s:%d", display, host, port)
     click.echo(f"serving {display} on http://{host}:{port}", err=True)
-    server = Server(command, host=host, port=port, title="shadow-tui", public_url=public_url)
+    import platformdirs
+
+    templates = local_templates(platformdirs.user_cache_path("shadow-tui") / "serve-templates")
+    server = Server(
+        command, host=host, port=port, title="shadow-tui", public_url=public_url, templates_path=templates,
+    )
     server.serve()
