@@ -83,6 +83,10 @@ def test_times_from_mtime(traj: Path) -> None:
     assert session.task.created_at == MTIME
     assert session.messages[0].created_at == MTIME + ROW_SPACING
     assert session.messages[1].created_at == MTIME + 2 * ROW_SPACING
+    # Each reply of the model comes before the command of its step.
+    assert session.commands[0].created_at == MTIME + 3 * ROW_SPACING
+    assert session.messages[2].created_at == MTIME + 4 * ROW_SPACING
+    assert session.commands[-1].created_at == MTIME + 25 * ROW_SPACING
     # 13 messages, 12 commands and 1 edit, one second apart.
     assert session.task.completed_at == MTIME + 26 * ROW_SPACING
 

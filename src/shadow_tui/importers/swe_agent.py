@@ -61,37 +61,53 @@ def parse_file(path: Path, *, now: datetime | None = None) -> list[ParsedSession
     created_at = file_mtime(path)
     clock = _Clock(created_at)
 
-    messages: list[MessageData] = []
+    # Rows get times in the order of the session: the problem statement,
+    # then each reply of the model followed by the command of its step.
+    # SWE-agent's history has one reply per trajectory step (12 and 12 in the
+    # trajectory that the tests import), and neither has a time.
+    statement: tuple[int, str] | None = None
+    replies: list[tuple[int, str]] = []
     history = document.get("history") if isinstance(document.get("history"), list) else []
-    statement_seen = False
     for index, entry in enumerate(history):
         if not isinstance(entry, dict):
             continue
         role = entry.get("role")
         text = _content_text(entry.get("content"))
-        if role == "user" and not statement_seen and not _is_demo(entry, text):
-            statement_seen = True
-            messages.append(MessageData(f"{task_id}-h{index}", Sender.USER.value, text, clock.next(), len(messages)))
+        if role == "user" and statement is None and not _is_demo(entry, text):
+            statement = (index, text)
         elif role == "assistant" and text.strip():
-            messages.append(MessageData(f"{task_id}-h{index}", Sender.AGENT.value, text, clock.next(), len(messages)))
+            replies.append((index, text))
 
-    commands: list[CommandData] = []
+    steps: list[tuple[int, dict[str, Any]]] = []
     for index, step in enumerate(document["trajectory"]):
         if not isinstance(step, dict):
             problems.append(ImportProblem(str(path), None, f"trajectory step {index} is not an object; skipped"))
             continue
         action = step.get("action")
-        if not isinstance(action, str) or not action.strip():
-            continue
-        duration = step.get("execution_time")
-        commands.append(CommandData(
-            f"{task_id}-s{index}",
-            action.rstrip("\n"),
-            _content_text(step.get("observation")),
-            clock.next(),
-            exit_code=None,
-            duration_seconds=json_float(duration),
-        ))
+        if isinstance(action, str) and action.strip():
+            steps.append((index, step))
+
+    messages: list[MessageData] = []
+    commands: list[CommandData] = []
+
+    def add_message(sender: str, index: int, text: str) -> None:
+        messages.append(MessageData(f"{task_id}-h{index}", sender, text, clock.next(), len(messages)))
+
+    if statement is not None:
+        add_message(Sender.USER.value, *statement)
+    for turn in range(max(len(replies), len(steps))):
+        if turn < len(replies):
+            add_message(Sender.AGENT.value, *replies[turn])
+        if turn < len(steps):
+            index, step = steps[turn]
+            commands.append(CommandData(
+                f"{task_id}-s{index}",
+                step["action"].rstrip("\n"),
+                _content_text(step.get("observation")),
+                clock.next(),
+                exit_code=None,
+                duration_seconds=json_float(step.get("execution_time")),
+            ))
 
     info = document.get("info") if isinstance(document.get("info"), dict) else {}
     edits = [
