@@ -9,6 +9,7 @@ import pytest
 from textual.pilot import Pilot
 
 from factories import NOW, make_session, write_sessions
+from test_tui_panes import wait_until
 from shadow_tui.config import Config
 from shadow_tui.tui.app import ShadowTuiApp, create_app
 from shadow_tui.tui.panes.commands import CommandsPane
@@ -25,24 +26,16 @@ def find_db(tmp_path: Path) -> str:
     return path
 
 
-async def _wait(pilot: Pilot[None], condition, description: str) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(400):
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {description}")
-
 
 async def _open_tab(pilot: Pilot[None], key: str, pane_type: type) -> CommandsPane | DiffsPane:  # type: ignore[type-arg]
     app = pilot.app
     assert isinstance(app, ShadowTuiApp)
-    await _wait(pilot, lambda: app.main_screen is not None and app.main_screen.task_list.loaded, "the task list")
+    await wait_until(pilot, lambda: app.main_screen is not None and app.main_screen.task_list.loaded, "the task list")
     await pilot.press("enter")
     await pilot.press(key)
-    await _wait(pilot, lambda: isinstance(app.main_screen.detail.active_pane, pane_type), "the tab")  # type: ignore[union-attr]
+    await wait_until(pilot, lambda: isinstance(app.main_screen.detail.active_pane, pane_type), "the tab")  # type: ignore[union-attr]
     pane = app.main_screen.detail.active_pane  # type: ignore[union-attr]
-    await _wait(pilot, lambda: pane.list_view.line_count > 0, "the pane's list")
+    await wait_until(pilot, lambda: pane.list_view.line_count > 0, "the pane's list")
     pane.list_view.focus()
     await pilot.pause()
     return pane
@@ -67,7 +60,7 @@ def _run(database: str, body) -> None:  # type: ignore[no-untyped-def]
 def test_find_from_list_searches_output(find_db: str) -> None:
     async def body(pilot: Pilot[None]) -> None:
         pane = await _open_tab(pilot, "3", CommandsPane)
-        await _wait(pilot, lambda: pane.output_view.line_count >= 6, "the output")
+        await wait_until(pilot, lambda: pane.output_view.line_count >= 6, "the output")
 
         await _find(pilot, "ok")
         assert pane.output_view.marked_line == 1
@@ -101,7 +94,7 @@ def test_find_in_list_when_rows_match(find_db: str) -> None:
 def test_find_next_in_diff(find_db: str) -> None:
     async def body(pilot: Pilot[None]) -> None:
         pane = await _open_tab(pilot, "4", DiffsPane)
-        await _wait(pilot, lambda: pane.diff_view.line_count > 3, "the diff")
+        await wait_until(pilot, lambda: pane.diff_view.line_count > 3, "the diff")
 
         await _find(pilot, "tenant")
         first = pane.diff_view.marked_line

@@ -8,18 +8,11 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from factories import NOW, make_session, write_sessions
+from test_tui_panes import wait_until
 from shadow_tui.config import Config
 from shadow_tui.tui.app import ShadowTuiApp, create_app
 from shadow_tui.tui.panes.diffs import DiffsPane
 
-
-async def _wait(pilot: Pilot[None], condition, description: str) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(400):
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {description}")
 
 
 def test_zoom_fits_side_by_side(tmp_path: Path) -> None:
@@ -30,14 +23,14 @@ def test_zoom_fits_side_by_side(tmp_path: Path) -> None:
     async def main() -> None:
         async with app.run_test(size=(200, 50)) as pilot:
             assert isinstance(app, ShadowTuiApp)
-            await _wait(pilot, lambda: app.main_screen is not None and app.main_screen.task_list.loaded, "the list")
+            await wait_until(pilot, lambda: app.main_screen is not None and app.main_screen.task_list.loaded, "the list")
             main_screen = app.main_screen
             assert main_screen is not None
             await pilot.press("enter", "4")
-            await _wait(pilot, lambda: isinstance(main_screen.detail.active_pane, DiffsPane), "the Diffs tab")
+            await wait_until(pilot, lambda: isinstance(main_screen.detail.active_pane, DiffsPane), "the Diffs tab")
             pane = main_screen.detail.active_pane
             assert isinstance(pane, DiffsPane)
-            await _wait(pilot, lambda: pane.diff_view.line_count > 0, "the diff")
+            await wait_until(pilot, lambda: pane.diff_view.line_count > 0, "the diff")
             assert main_screen.detail.size.width < 120
 
             await pilot.press("v")
@@ -48,7 +41,7 @@ def test_zoom_fits_side_by_side(tmp_path: Path) -> None:
             assert main_screen.maximized is main_screen.detail
             assert main_screen.detail.size.width >= 199
             await pilot.press("v")
-            await _wait(pilot, lambda: pane.side_by_side, "the side-by-side view")
+            await wait_until(pilot, lambda: pane.side_by_side, "the side-by-side view")
 
             await pilot.press("escape")
             await pilot.pause()
