@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -423,4 +425,15 @@ def run_browser(db: str | None, query: str | None = None, task_id: str | None = 
 
         db = str(ensure_demo_database())
     app = create_app(db, query=query, task_id=task_id)
-    app.run()
+    # With its own loop, `App.run` returns without waiting for the loop's
+    # executor threads, which thread workers (Markdown bodies, diff parses,
+    # finds) run in and which cannot be interrupted. After the app has closed
+    # the database and restored the terminal, the process exits without
+    # waiting for them: the browser writes nothing, so nothing is lost.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    app.run(loop=loop)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(app.return_code or 0)
