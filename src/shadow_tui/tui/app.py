@@ -425,11 +425,11 @@ def run_browser(db: str | None, query: str | None = None, task_id: str | None = 
 
         db = str(ensure_demo_database())
     app = create_app(db, query=query, task_id=task_id)
-    # With its own loop, `App.run` returns without waiting for the loop's
-    # executor threads, which thread workers (Markdown bodies, diff parses,
-    # finds) run in and which cannot be interrupted. After the app has closed
-    # the database and restored the terminal, the process exits without
-    # waiting for them: the browser writes nothing, so nothing is lost.
+    # With its own loop, `App.run` returns without joining the loop's executor
+    # threads, where thread workers (Markdown bodies, diff parses, finds) run
+    # and cannot be interrupted. os._exit then skips the join at interpreter
+    # exit too. Those threads only read (tests/test_hardening_app.py checks
+    # that the browser never writes), so ending them loses no data.
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     app.run(loop=loop)

@@ -250,8 +250,8 @@ class DetailPane(TaskPane):
     def choose_find_view(self, text: str) -> None:
         """Search the content view instead of the focused list when no list row contains `text`.
 
-        With the focus on the list of commands or files, the user most often
-        looks for text in the output or diff. The list has one row per
+        With the focus on the list of commands or files, a find is more likely
+        meant for the output or diff, which the list rows only summarise. The list has one row per
         command or file, so checking it on the UI thread is cheap.
         """
         content = self.content_view()
