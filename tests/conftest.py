@@ -43,7 +43,9 @@ def app_log(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
     handlers, level = list(root.handlers), root.level
 
     def start(log_level: str) -> Path:
-        return setup_logging(log_level, tmp_path / "shadow-tui.log")
+        path = tmp_path / "shadow-tui.log"
+        setup_logging(log_level, path)
+        return path
 
     yield start
     for handler in root.handlers:

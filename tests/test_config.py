@@ -25,7 +25,7 @@ from shadow_tui.config import (
     toml_value,
 )
 from shadow_tui.errors import ShadowTuiError
-from shadow_tui.logging_setup import setup_logging
+from shadow_tui.logging_setup import open_log_file, setup_logging
 
 FULL = """\
 # my settings
@@ -212,11 +212,47 @@ def restore_logging() -> Iterator[None]:
 
 @pytest.mark.usefixtures("restore_logging")
 def test_logging_goes_to_file(tmp_path: Path) -> None:
-    path = setup_logging("info", tmp_path / "logs" / "shadow-tui.log")
+    path = tmp_path / "logs" / "shadow-tui.log"
+    setup_logging("info", path)
     logging.getLogger("shadow_tui.test").info("hello from the test")
     for handler in logging.getLogger().handlers:
         handler.flush()
-    assert "hello from the test" in path.read_text(encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert f"Logging at INFO to {path}" in lines[0]
+    assert "hello from the test" in lines[1]
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_log_file_opened_at_first_record(tmp_path: Path) -> None:
+    path = tmp_path / "logs" / "shadow-tui.log"
+    setup_logging("warning", path)
+    logging.getLogger("shadow_tui.test").info("below the level")
+    assert not path.parent.exists()
+    logging.getLogger("shadow_tui.test").warning("at the level")
+    assert "at the level" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_open_log_file_opens_now(tmp_path: Path) -> None:
+    path = tmp_path / "shadow-tui.log"
+    setup_logging("info", path)
+    assert open_log_file()
+    assert path.exists()
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_unopenable_log_warns_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the log folder should be", encoding="utf-8")
+    path = blocker / "shadow-tui.log"
+    setup_logging("info", path)
+    assert not open_log_file()
+    logging.getLogger("shadow_tui.test").warning("first")
+    logging.getLogger("shadow_tui.test").warning("second")
+    warnings = capsys.readouterr().err.splitlines()
+    assert len(warnings) == 1
+    assert f"cannot open log file {path}" in warnings[0]
+    assert warnings[0].endswith("logging is off")
 
 
 @pytest.mark.usefixtures("restore_logging")

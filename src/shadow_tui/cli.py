@@ -15,7 +15,6 @@ import click
 
 from shadow_tui import __version__
 from shadow_tui.cli_common import db_option
-from shadow_tui.errors import ShadowTuiError
 from shadow_tui.logging_setup import LOG_LEVELS, setup_logging
 
 logger = logging.getLogger(__name__)
@@ -72,11 +71,7 @@ def main(log_level: str) -> None:
 
     With no command, opens the browser on DB.
     """
-    try:
-        setup_logging(log_level)
-    except ShadowTuiError as error:
-        # The commands still work without a log file, so this is only a warning.
-        click.echo(f"warning: {error}; logging is off", err=True)
+    setup_logging(log_level)
 
 
 def terminal_problem() -> str | None:

@@ -20,12 +20,13 @@ import click
 from shadow_tui.cli_common import db_option, fail, run_async
 from shadow_tui.db.sqlite_reader import open_current_sqlite
 from shadow_tui.errors import ShadowTuiError
-from shadow_tui.queries.filter import TaskFilter, parse_filter
 from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search_sqlite import search_sqlite
 
 if TYPE_CHECKING:
     from rich.text import Text
+
+    from shadow_tui.queries.filter import TaskFilter
 
 logger = logging.getLogger(__name__)
 
@@ -149,15 +150,18 @@ def search_command(
     matched, as with grep.
     """
     selected_kinds = parse_kinds(kinds)
-    try:
-        task_filter = parse_filter(filter_query)
-    except ShadowTuiError as error:
-        logger.info("Command failed: %s", error)
-        fail(str(error))
     hits = None
-    if task_filter.is_empty():
+    if not filter_query.strip():
         hits = _search_sqlite_file(db, query, selected_kinds, limit)
     if hits is None:
+        # Imported here: a search without a filter never needs the filter parser.
+        from shadow_tui.queries.filter import parse_filter
+
+        try:
+            task_filter = parse_filter(filter_query)
+        except ShadowTuiError as error:
+            logger.info("Command failed: %s", error)
+            fail(str(error))
         hits = _search_with_engine(db, query, selected_kinds, task_filter, limit)
     if output_format == "json":
         click.echo(json.dumps([hit_json(hit) for hit in hits], indent=2))

@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "shadow-tui"
 ENV_DATABASE = "SHADOW_TUI_DB"
 # DB arguments that start with these are URLs, which resolve_database parses.
@@ -20,6 +18,9 @@ URL_PREFIXES = ("postgresql:", "postgres:", "postgresql+", "sqlite:")
 
 def default_database_path() -> Path:
     """Return the file used when no database is given: `history.db` in the user data folder."""
+    # Imported here: commands given a --db path never need it (see `logging_setup`).
+    import platformdirs
+
     return platformdirs.user_data_path(APP_NAME) / "history.db"
 
 

@@ -33,7 +33,7 @@ from shadow_tui.db.retry import is_connection_loss
 from shadow_tui.db.shutdown import close_engine
 from shadow_tui.errors import ShadowTuiError
 from shadow_tui.heap import limit_heap_retention
-from shadow_tui.logging_setup import default_log_path, setup_logging
+from shadow_tui.logging_setup import default_log_path, open_log_file, setup_logging
 from shadow_tui.queries.first_page_sqlite import FirstPage, read_first_page_file
 from shadow_tui.tui.messages import ConnectionLost, ErrorReported
 from shadow_tui.tui.paths import stylesheet_path
@@ -420,6 +420,8 @@ def run_browser(db: str | None, query: str | None = None, task_id: str | None = 
     if not logging.getLogger().handlers:
         # Without a handler, warnings would reach stderr and corrupt the screen.
         setup_logging()
+    # A log file that cannot be opened is reported now, while stderr is still the plain terminal.
+    open_log_file()
     if demo:
         from shadow_tui.tui.demo_database import ensure_demo_database
 
