@@ -15,13 +15,14 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from shadow_tui.tui.messages import FindClosed, FindRequested
+from shadow_tui.tui.widgets.ordered_input import OrderedInput
 
 # Typing pauses this long before the pane searches, so a large output is
 # scanned once per word rather than once per key.
 FIND_DELAY_SECONDS = 0.2
 
 
-class FindInput(Input):
+class FindInput(OrderedInput):
     BINDINGS = [Binding("escape", "close", "Close find", show=False, id="find.close")]
 
     def action_close(self) -> None:

@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from shadow_tui.tui.widgets.ordered_input import OrderedInput
+
 
 class PromptScreen(ModalScreen[str | None]):
     """Ask for one line of text; dismiss with it on Enter, or with None on Escape."""
@@ -51,7 +53,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label(Content(self._label))
-            yield Input(value=self._value, placeholder=self._placeholder, restrict=self._restrict)
+            yield OrderedInput(value=self._value, placeholder=self._placeholder, restrict=self._restrict)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

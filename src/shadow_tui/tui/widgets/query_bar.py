@@ -20,6 +20,7 @@ from shadow_tui.errors import QuerySyntaxError
 from shadow_tui.queries.filter import FIELDS, parse_filter
 from shadow_tui.render.terminal import sanitize_inline
 from shadow_tui.tui.messages import FilterApplied
+from shadow_tui.tui.widgets.ordered_input import OrderedInput
 from shadow_tui.tui.widgets.task_columns import STATUS_NAMES, short_repo
 
 _STATUS_TOKEN = re.compile(r"(?<!\S)status:(?:\"[^\"]*\"|'[^']*'|\S*)", re.IGNORECASE)
@@ -100,7 +101,7 @@ class QuerySuggester(Suggester):
         return complete_query(value, self.known)
 
 
-class QueryInput(Input):
+class QueryInput(OrderedInput):
     """The filter input; Tab takes the completion shown in grey."""
 
     BINDINGS = [
