@@ -154,7 +154,10 @@ def drive_browser(app: PtyApp, task_ids: list[str], visited: tuple[int, ...]) ->
     for typed, completion in COMPLETIONS:
         app.press(typed, completion)
         app.press("\x15", "status:error repo:NAME")
-    app.press("\r", f"{len(task_ids)} tasks")
+    # The footer shows the list's keys once Enter has moved the focus to the
+    # list; the task count is on screen before Enter too, so it cannot tell.
+    app.press("\r", "/ Filter")
+    app.wait_for(f"{len(task_ids)} tasks")
 
     # Global search for a payload word, then open the first hit.
     app.press("s", "Search messages")
