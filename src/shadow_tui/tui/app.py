@@ -32,7 +32,7 @@ from shadow_tui.db.locations import plain_sqlite_path
 from shadow_tui.db.retry import is_connection_loss
 from shadow_tui.db.shutdown import close_engine
 from shadow_tui.errors import ShadowTuiError
-from shadow_tui.heap import limit_heap_retention
+from shadow_tui.heap import freeze_startup_objects, limit_heap_retention, unfreeze_objects
 from shadow_tui.logging_setup import default_log_path, open_log_file, setup_logging
 from shadow_tui.queries.first_page_sqlite import FirstPage, read_first_page_file
 from shadow_tui.tui.messages import ConnectionLost, ErrorReported
@@ -100,6 +100,8 @@ class ShadowTuiApp(App[None]):
         self._target: DatabaseTarget | None = None
         self._engine_created = False
         self._engine_error: str | None = None
+        self._frozen_objects = 0
+        """How many objects `freeze_startup_objects` froze, 0 before it runs."""
         self.connection_lost = False
         """True from a read that lost the server's connection until a reconnect attempt succeeds."""
         self._saved_theme = self.config.theme
@@ -187,6 +189,8 @@ class ShadowTuiApp(App[None]):
             main.reload_all()
         else:
             main.start()
+            # SQLAlchemy and the screen exist now, and later full collections need not visit them.
+            self._frozen_objects = freeze_startup_objects()
 
     def _database_failed(self, message: str) -> None:
         logger.warning("Database unavailable: %s", message)
@@ -227,6 +231,8 @@ class ShadowTuiApp(App[None]):
 
     async def on_unmount(self) -> None:
         self.workers.cancel_all()
+        if self._frozen_objects:
+            unfreeze_objects()
         # `_engine`, not `engine`, which would create an engine only to close it.
         if self._engine is not None:
             await close_engine(self._engine, self._target.display if self._target else "the database")

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from shadow_tui.queries.diffs import load_edit_diffs
+from shadow_tui.queries.diffs_sqlite import read_edit_diffs_file
 from shadow_tui.queries.records import EditRecord
 from shadow_tui.render.diff_parse import DiffFile, DiffKind, parse_diff
 from shadow_tui.render.diff_summary import FileSummary, summarize_diff
 from shadow_tui.render.terminal import sanitize_inline
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 KIND_STYLES: dict[str, str] = {
     "added": "bold green",
@@ -71,6 +79,31 @@ def summarize_edits(edits: Sequence[EditRecord]) -> list[EditedFile]:
         for edit in edits
         for summary in summarize_diff(edit.diff or "", edit.file_path or None)
     ]
+
+
+async def load_summarized_edits(
+    engine: AsyncEngine, database: Path | None, task_id: str
+) -> tuple[list[EditRecord], list[EditedFile]]:
+    """Load a task's file edits with their diffs, and summarise their files.
+
+    With a SQLite `database`, one worker thread reads the edits through
+    `sqlite3` and summarises them, so neither step waits for the event
+    loop between statements. Other databases, and files that
+    `read_edit_diffs_file` does not read, go through `engine`.
+    """
+    if database is not None:
+        loaded = await asyncio.to_thread(_read_and_summarize, database, task_id)
+        if loaded is not None:
+            return loaded
+    edits = await load_edit_diffs(engine, task_id)
+    return edits, await asyncio.to_thread(summarize_edits, edits)
+
+
+def _read_and_summarize(database: Path, task_id: str) -> tuple[list[EditRecord], list[EditedFile]] | None:
+    edits = read_edit_diffs_file(database, task_id)
+    if edits is None:
+        return None
+    return edits, summarize_edits(edits)
 
 
 def summary_lines(files: Sequence[EditedFile]) -> tuple[list[Sequence[str]], int]:

@@ -11,7 +11,6 @@ text under a warning.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from typing import ClassVar
@@ -23,7 +22,6 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from shadow_tui.heap import release_free_memory
-from shadow_tui.queries.diffs import load_edit_diffs
 from shadow_tui.queries.records import EditRecord, TaskRow
 from shadow_tui.render.diff_document import DiffRendering, next_start, previous_start
 from shadow_tui.render.diff_lazy import ChunkKey, DiffDocument
@@ -34,8 +32,8 @@ from shadow_tui.tui.panes.diff_entries import (
     EditedFile,
     build_entries,
     entry_line,
+    load_summarized_edits,
     parse_edits,
-    summarize_edits,
     summary_lines,
 )
 from shadow_tui.tui.panes.diff_sources import document_source, raw_rendering, raw_source
@@ -122,8 +120,9 @@ class DiffsPane(DetailPane):
     # Loading
 
     async def fetch(self, task: TaskRow) -> tuple[list[EditRecord], list[EditedFile]]:
-        edits = await load_edit_diffs(self.engine, task.task_id)
-        return edits, await asyncio.to_thread(summarize_edits, edits)
+        # The app's SQLite file is read directly only when the pane reads through the app's engine.
+        target = getattr(self.app, "target", None) if self._engine is None else None
+        return await load_summarized_edits(self.engine, getattr(target, "path", None), task.task_id)
 
     def apply(self, data: tuple[list[EditRecord], list[EditedFile]], *, keep: bool) -> None:
         edits, summaries = data
