@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ import pytest
 from factories import make_session, write_sessions
 from shadow_tui.db.access import open_reader
 from shadow_tui.db.models import TABLES
+from shadow_tui.db.writer import CommandData
 from shadow_tui.db.schema_version import REQUIRED_COLUMNS
 from shadow_tui.db.sqlite_reader import open_current_sqlite
 from shadow_tui.demo import write_demo_database
@@ -91,6 +92,30 @@ def test_sqlite_path_edge_rows(tmp_path: Path) -> None:
         expected = _engine_hits(path, query, SEARCH_KINDS, 50)
         assert expected, query
         assert _sqlite_hits(path, query, SEARCH_KINDS, 50) == expected, query
+
+
+def test_sqlite_path_long_outputs(tmp_path: Path) -> None:
+    # Outputs of several pages, stored with escape sequences so that
+    # output_search is filled too. They are equal in several tasks, so bm25
+    # scores tie, and the order and the hits depend on the created_at values.
+    path = tmp_path / "long.db"
+    colored = "\x1b[32mok\x1b[0m walrus step\n" * 12_000 + "last line walrus\n"
+    sessions = [make_session(index, output=colored, days_ago=index / 10) for index in range(1, 7)]
+    for index, session in enumerate(sessions, start=1):
+        created = session.task.created_at
+        assert created is not None
+        # More matching commands in the same task, some with equal scores.
+        session.commands.extend(
+            CommandData(f"task{index:04d}-x{extra}", f"echo walrus {extra}", "walrus\n" * (extra + 1),
+                        created + timedelta(seconds=10 + extra), exit_code=0)
+            for extra in range(4)
+        )
+    asyncio.run(write_sessions(str(path), sessions))
+    for query in ("walrus", "step", "walrus step", "last line", "echo walrus", "walr*"):
+        for limit in (1, 3, 50):
+            expected = _engine_hits(path, query, SEARCH_KINDS, limit)
+            assert expected, (query, limit)
+            assert _sqlite_hits(path, query, SEARCH_KINDS, limit) == expected, (query, limit)
 
 
 def test_reader_is_read_only(demo_database: Path) -> None:

@@ -19,6 +19,7 @@ from shadow_tui.tui.app import ShadowTuiApp, create_app
 from shadow_tui.tui.screens import search as search_screen
 from shadow_tui.tui.screens.main import MainScreen
 from shadow_tui.tui.screens.search import SearchScreen, hit_text, snippet_text
+from shadow_tui.tui.widgets.hit_list import HitList
 
 
 @pytest.fixture
@@ -254,3 +255,44 @@ def test_slow_search_shows_notice(search_db: str, monkeypatch: pytest.MonkeyPatc
         assert "2 results" in str(status.render())
 
     run(search_db, body)
+
+
+def _screen_lines(db: str, text: str) -> tuple[list[SearchHit], list[str]]:
+    """Search `text` in the app on `db`, and return the hits and the lines of the result list on screen."""
+    found: dict[str, object] = {}
+
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        screen = await open_search(app, pilot, text)
+        results = screen.query_one(HitList)
+        await pilot.pause()
+        found["hits"] = list(screen.hits)
+        height = results.scrollable_content_region.height
+        found["lines"] = ["".join(segment.text for segment in results.render_line(y)).rstrip() for y in range(height)]
+
+    run(db, body)
+    return found["hits"], found["lines"]  # type: ignore[return-value]
+
+
+def _expected_lines(hits: list[SearchHit], count: int) -> list[str]:
+    lines = [line.rstrip() for hit in hits for line in hit_text(hit, NOW).plain.split("\n")]
+    return (lines + [""] * count)[:count]
+
+
+def test_results_same_on_both_backends(search_db: str, pg_database: str) -> None:
+    sessions = [
+        make_session(1, message="please fix the zebra parser at 10:06:02: [/Users/x/proj]"),
+        make_session(2, output="FAILED test_walrus - AssertionError", status="error"),
+        make_session(3, diff="@@ -1 +1 @@\n-old\n+new narwhal code\n"),
+        make_session(4, message="another zebra sighting [/"),
+    ]
+    asyncio.run(write_sessions(pg_database, sessions))
+    for text in ("zebra", "walrus", "narwhal", "pytest", "done", "clean"):
+        sqlite_hits, sqlite_lines = _screen_lines(search_db, text)
+        pg_hits, pg_lines = _screen_lines(pg_database, text)
+        assert sqlite_hits, text
+        # SQLite ranks by bm25 and PostgreSQL by ts_rank, so the hits are compared as sets.
+        assert sorted((hit.kind, hit.item_id, hit.snippet, hit.offsets, hit.line) for hit in pg_hits) == sorted(
+            (hit.kind, hit.item_id, hit.snippet, hit.offsets, hit.line) for hit in sqlite_hits
+        ), text
+        assert sqlite_lines == _expected_lines(sqlite_hits, len(sqlite_lines)), text
+        assert pg_lines == _expected_lines(pg_hits, len(pg_lines)), text

@@ -69,7 +69,11 @@ def cjk_scan_sql(spec: SearchableTable, term_count: int) -> str:
 
 
 def hit_rows_sql(spec: SearchableTable, key_count: int) -> str:
-    """Return the statement that reads matched rows with their task title; parameters: the keys."""
+    """Return the statement that reads matched rows with their task title; parameters: the keys.
+
+    It leaves out created_at, which the ranking read: a created_at stored
+    after a long output is reached only through the output's overflow pages.
+    """
     key = f"{spec.table}.{KEY_COLUMNS[spec.table]}"
     columns = ", ".join(
         f"substr({spec.source(index, spec.table)}, 1, {SNIPPET_SOURCE_CHARS}) AS {name}"
@@ -77,7 +81,7 @@ def hit_rows_sql(spec: SearchableTable, key_count: int) -> str:
     )
     placeholders = ", ".join("?" * key_count)
     return (
-        f"SELECT {key} AS key, {spec.table}.task_id, {spec.table}.created_at, tasks.title, {columns} "
+        f"SELECT {key} AS key, {spec.table}.task_id, tasks.title, {columns} "
         f"FROM {spec.table} JOIN tasks ON tasks.task_id = {spec.table}.task_id "
         f"WHERE {key} IN ({placeholders})"
     )
@@ -91,6 +95,8 @@ class _Candidate:
     sort_time: float
     spec: SearchableTable
     key: str
+    created_at: object
+    """The stored value, as sqlite3 returns it."""
 
 
 def search_sqlite(
@@ -113,7 +119,7 @@ def search_sqlite(
         if not requested_kinds & set(KINDS_BY_TABLE[spec.table]):
             continue
         for key, score, created_at in _ranked_keys(connection, spec, terms, limit):
-            candidates.append(_Candidate(score, _sort_time(created_at), spec, key))
+            candidates.append(_Candidate(score, _sort_time(created_at), spec, key, created_at))
     # A stable sort, so equal scores and times keep the order of the tables and their ranks.
     candidates.sort(key=lambda candidate: (candidate.score, candidate.sort_time))
     return _best_hits(connection, candidates, terms, requested_kinds, limit)
@@ -140,9 +146,9 @@ def _best_hits(
         start += len(batch)
         built: dict[tuple[str, str], SearchHit] = {}
         for spec in SEARCHABLE_TABLES:
-            keys = [candidate.key for candidate in batch if candidate.spec == spec]
-            if keys:
-                built.update({(spec.table, key): hit for key, hit in _build_hits(connection, spec, terms, keys).items()})
+            created = {candidate.key: candidate.created_at for candidate in batch if candidate.spec == spec}
+            if created:
+                built.update({(spec.table, key): hit for key, hit in _build_hits(connection, spec, terms, created).items()})
         for candidate in batch:
             hit = built.get((candidate.spec.table, candidate.key))
             if hit is not None and hit.kind in kinds:
@@ -170,10 +176,14 @@ def _ranked_keys(
 
 
 def _build_hits(
-    connection: sqlite3.Connection, spec: SearchableTable, terms: list[SearchTerm], keys: list[str]
+    connection: sqlite3.Connection, spec: SearchableTable, terms: list[SearchTerm], created: dict[str, object]
 ) -> dict[str, SearchHit]:
-    """Read the rows of one table by primary key and return their hits by key."""
-    names = ("key", "task_id", "created_at", "title", *spec.columns)
+    """Read the rows of one table by primary key and return their hits by key.
+
+    `created` maps each key to the row's created_at as the ranking read it.
+    """
+    names = ("key", "task_id", "title", *spec.columns)
+    keys = list(created)
     hits: dict[str, SearchHit] = {}
     for start in range(0, len(keys), KEYS_PER_STATEMENT):
         chunk = keys[start:start + KEYS_PER_STATEMENT]
@@ -186,7 +196,7 @@ def _build_hits(
                 kind=kind,
                 task_id=str(row["task_id"]),
                 item_id=found,
-                created_at=parse_timestamp(row["created_at"]),
+                created_at=parse_timestamp(created[found]),
                 snippet=snippet,
                 offsets=offsets,
                 line=line,

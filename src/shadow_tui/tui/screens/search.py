@@ -15,8 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input, Static
 
 from shadow_tui.db.sqlite_reader import open_current_sqlite
 from shadow_tui.queries.filter import TaskFilter
@@ -24,6 +23,7 @@ from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search import search
 from shadow_tui.queries.search_sqlite import search_sqlite
 from shadow_tui.render.terminal import sanitize_inline
+from shadow_tui.tui.widgets.hit_list import HitList
 from shadow_tui.tui.widgets.task_columns import format_relative
 from shadow_tui.tui.workers import reports_errors
 
@@ -37,8 +37,6 @@ RESULT_LIMIT = 100
 # benchmark's large database (50,000 tasks, `benchmarks/run.py --only
 # search_app`) show their results sooner.
 SEARCHING_NOTICE_DELAY_SECONDS = 0.2
-# The minimum number of hits in the first frame of new results, used while the list's height is not known.
-MIN_FIRST_HITS = 10
 KIND_STYLES = {"message": "cyan", "command": "yellow", "output": "green", "diff": "magenta"}
 
 
@@ -114,7 +112,7 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
     SearchScreen .search-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
     SearchScreen SearchInput, SearchScreen SearchInput:focus { border: none; height: 1; padding: 0 1; background: $boost; }
     SearchScreen .search-status { height: 1; padding: 0 1; color: $text-muted; }
-    SearchScreen OptionList { height: 1fr; border: none; padding: 0; text-wrap: nowrap; text-overflow: ellipsis; }
+    SearchScreen HitList { height: 1fr; border: none; padding: 0; }
     """
 
     def __init__(self, *, task_filter: TaskFilter | None = None, query: str = "") -> None:
@@ -135,7 +133,7 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
             yield Static(self._title(), classes="search-title", id="search-title")
             yield SearchInput(value=self._initial, placeholder="words, \"a phrase\", prefix*", id="search-input")
             yield Static(Text("Type to search messages, commands, outputs and diffs."), classes="search-status", id="search-status")
-            yield OptionList(id="search-results")
+            yield HitList(id="search-results")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -226,38 +224,19 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
             self._searching_notice = None
 
     def _show(self, hits: list[SearchHit], query: str) -> None:
-        """Show the hits that fit on screen at once, and add the others after that frame.
-
-        The option list measures the height of every option it is given, so
-        the first screen appears without waiting for the hits below it.
-        """
+        """Show the hits. The list builds the text of a hit when the hit scrolls into view."""
         self.hits = hits
         self.searched = query
         clock = getattr(self.app, "clock", None)
         now = clock() if callable(clock) else datetime.now(timezone.utc)
-        results = self.query_one(OptionList)
-        # Every hit takes two lines.
-        first = max(MIN_FIRST_HITS, results.size.height // 2 + 1)
-        results.set_options(Option(hit_text(hit, now)) for hit in hits[:first])
-        if hits:
-            results.highlighted = 0
-        if len(hits) > first:
-            self.call_after_refresh(self._add_hits, self._generation, hits[first:], now)
-
-    def _add_hits(self, generation: int, hits: list[SearchHit], now: datetime) -> None:
-        if generation != self._generation:
-            return
-        self.query_one(OptionList).add_options(Option(hit_text(hit, now)) for hit in hits)
+        self.query_one(HitList).set_rows(len(hits), lambda index: hit_text(hits[index], now))
 
     # Keys ------------------------------------------------------------------------
 
     def action_move(self, step: int) -> None:
-        results = self.query_one(OptionList)
-        if not results.option_count:
-            return
+        results = self.query_one(HitList)
         current = results.highlighted if results.highlighted is not None else -step
-        # The options can trail `self.hits` for one frame (see `_show`).
-        results.highlighted = max(0, min(results.option_count - 1, current + step))
+        results.move_highlight(current + step)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -266,11 +245,11 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
             self._timer.stop()
             self._start_search()
             return
-        self._choose(self.query_one(OptionList).highlighted)
+        self._choose(self.query_one(HitList).highlighted)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_hit_list_selected(self, event: HitList.Selected) -> None:
         event.stop()
-        self._choose(event.option_index)
+        self._choose(event.index)
 
     def _choose(self, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.hits):
