@@ -24,6 +24,7 @@ from shadow_tui.queries.search import search
 from shadow_tui.queries.search_sqlite import search_sqlite
 from shadow_tui.render.terminal import sanitize_inline
 from shadow_tui.tui.widgets.hit_list import HitList
+from shadow_tui.tui.widgets.ordered_input import OrderedInput
 from shadow_tui.tui.widgets.task_columns import format_relative
 from shadow_tui.tui.workers import reports_errors
 
@@ -88,7 +89,7 @@ def _search_file(path: Path, query: str, kinds: tuple[SearchKind, ...]) -> list[
         connection.close()
 
 
-class SearchInput(Input):
+class SearchInput(OrderedInput):
     """The search text; up and down move through the results."""
 
     BINDINGS = [
