@@ -16,7 +16,7 @@ from shadow_tui.db.writer import CommandData
 from shadow_tui.db.schema_version import REQUIRED_COLUMNS
 from shadow_tui.db.sqlite_reader import open_current_sqlite
 from shadow_tui.demo import write_demo_database
-from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
+from shadow_tui.queries.search_records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search import search
 from shadow_tui.queries.search_sqlite import search_sqlite
 

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 
 from factories import NOW, make_session, write_sessions
 from shadow_tui.config import Config
-from shadow_tui.queries.records import SearchHit
+from shadow_tui.queries.search_records import SearchHit
 from shadow_tui.tui.app import ShadowTuiApp, create_app
 from shadow_tui.tui.screens import search as search_screen
 from shadow_tui.tui.screens.main import MainScreen

@@ -20,7 +20,7 @@ import click
 from shadow_tui.cli_common import db_option, fail, run_async
 from shadow_tui.db.sqlite_reader import open_current_sqlite
 from shadow_tui.errors import ShadowTuiError
-from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
+from shadow_tui.queries.search_records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search_sqlite import search_sqlite
 
 if TYPE_CHECKING:

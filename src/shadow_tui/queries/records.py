@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
-
-SearchKind = Literal["message", "command", "output", "diff"]
-SEARCH_KINDS: tuple[SearchKind, ...] = ("message", "command", "output", "diff")
-
 
 def duration_between(start: datetime | None, end: datetime | None) -> float | None:
     """Return seconds from start to end, or None when either is unknown."""
@@ -124,20 +119,3 @@ class ArtifactRecord:
     type: str
     s3_url: str
     created_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    """One full-text match."""
-
-    kind: SearchKind
-    task_id: str
-    item_id: str
-    created_at: datetime | None
-    snippet: str
-    """Text around the first match, on one line."""
-    offsets: list[tuple[int, int]] = field(default_factory=list)
-    """(start, end) spans of the matches within the snippet."""
-    line: int = 0
-    """Zero-based line of the first match within the matched field."""
-    task_title: str | None = None

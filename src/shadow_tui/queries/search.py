@@ -24,7 +24,7 @@ from shadow_tui.queries.filter import TaskFilter
 from shadow_tui.queries.fts import (
     SearchTerm, parse_search, pg_tsquery_parts, sqlite_match, sqlite_trigram_match,
 )
-from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
+from shadow_tui.queries.search_records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search_hits import (
     KEY_COLUMNS, KINDS_BY_TABLE, RANK_WINDOW, SNIPPET_SOURCE_CHARS, hit_kind_and_text, make_snippet,
 )

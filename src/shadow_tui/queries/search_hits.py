@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shadow_tui.queries.fts import SearchTerm, first_match_start, highlight_offsets
-from shadow_tui.queries.records import SearchKind
+from shadow_tui.queries.search_records import SearchKind
 
 # Characters of each matched field read to build its snippet. A match past
 # this point is still found, but its snippet shows the start of the field.

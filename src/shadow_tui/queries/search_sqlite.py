@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from shadow_tui.db.fulltext import SEARCHABLE_TABLES, SearchableTable
 from shadow_tui.db.timestamps import parse_timestamp
 from shadow_tui.queries.fts import SearchTerm, parse_search, sqlite_match, sqlite_trigram_match
-from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
+from shadow_tui.queries.search_records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search_hits import (
     KEY_COLUMNS, KINDS_BY_TABLE, RANK_WINDOW, SNIPPET_SOURCE_CHARS, hit_kind_and_text, make_snippet,
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.message import Message
 
 from shadow_tui.queries.filter import TaskFilter
-from shadow_tui.queries.records import SearchHit, TaskRow
+from shadow_tui.queries.records import TaskRow
+from shadow_tui.queries.search_records import SearchHit
 
 
 class TaskHighlighted(Message):

@@ -20,7 +20,8 @@ from textual.timer import Timer
 
 from shadow_tui.queries.filter import TaskFilter
 from shadow_tui.queries.first_page_sqlite import FirstPage
-from shadow_tui.queries.records import SearchHit, TaskRow
+from shadow_tui.queries.records import TaskRow
+from shadow_tui.queries.search_records import SearchHit
 from shadow_tui.tui.messages import FilterApplied, ListReloaded, TaskChosen, TaskHighlighted
 from shadow_tui.tui.widgets.connection_status import ConnectionStatus
 from shadow_tui.tui.widgets.detail import TABS, DetailView

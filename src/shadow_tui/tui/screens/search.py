@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, Static
 
 from shadow_tui.db.sqlite_reader import open_current_sqlite
 from shadow_tui.queries.filter import TaskFilter
-from shadow_tui.queries.records import SEARCH_KINDS, SearchHit, SearchKind
+from shadow_tui.queries.search_records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search import search
 from shadow_tui.queries.search_sqlite import search_sqlite
 from shadow_tui.render.terminal import sanitize_inline
