@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from shadow_tui.cli import main
-from shadow_tui.cli_tasks import unique_prefix_length
+from shadow_tui.short_ids import unique_prefix_length
 
 
 def _ingest(database: str, task_ids: list[str], status: str = "completed") -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 from dataclasses import replace
 from datetime import datetime
@@ -19,6 +18,7 @@ from shadow_tui.queries.filter import parse_date, parse_filter
 from shadow_tui.queries.records import TaskRow
 from shadow_tui.queries.tasks import distinct_values, fetch_task_page
 from shadow_tui.render.terminal import sanitize_inline
+from shadow_tui.short_ids import unique_prefix_length
 
 JSON_FIELDS = (
     "task_id", "user", "repo_url", "branch", "model_name", "status", "created_at", "started_at",
@@ -131,20 +131,6 @@ def short_repo(url: str | None) -> str:
         text = text.removeprefix(prefix)
     host, _, path = text.replace(":", "/", 1).partition("/") if "/" in text or ":" in text else (text, "", "")
     return path if path.count("/") == 1 else text
-
-
-def unique_prefix_length(ids: list[str], minimum: int = 12) -> int:
-    """Return the shortest prefix length, at least `minimum`, that distinguishes the ids.
-
-    Imported ids often share a long prefix (`shadow-demo-…`), so a fixed cut
-    would print several rows with the same id.
-    """
-    length = minimum
-    ordered = sorted(set(ids))
-    for before, after in zip(ordered, ordered[1:]):
-        shared = len(os.path.commonprefix([before, after]))
-        length = max(length, min(shared + 1, len(after)))
-    return length
 
 
 _TABLE_COLUMNS = ("id", "status", "created", "repo", "branch", "model", "msgs", "cmds", "fail", "edits", "title")

@@ -7,8 +7,8 @@ never parsed as markup.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from rich.cells import cell_len, set_cell_size
@@ -17,6 +17,7 @@ from rich.text import Text
 
 from shadow_tui.queries.records import TaskRow
 from shadow_tui.render.terminal import sanitize_inline
+from shadow_tui.short_ids import unique_prefix_length
 
 STATUS_NAMES = ("completed", "error", "running", "pending")
 SEPARATOR = " "
@@ -125,10 +126,16 @@ class Column:
     align_right: bool = False
 
 
+# The id column shows the shortest prefix that distinguishes the ids of the
+# first page, at least ID_MIN_WIDTH and at most ID_MAX_WIDTH characters, so
+# imported ids with a shared start (`codex-019982…`) do not all look alike.
+ID_MIN_WIDTH = 8
+ID_MAX_WIDTH = 20
+
 # Display order. The title column comes third and takes the rest of the width.
 COLUMNS: tuple[Column, ...] = (
     Column("status", "status", 9, 1),
-    Column("id", "id", 8, 2),
+    Column("id", "id", ID_MIN_WIDTH, 2),
     Column("title", "title", TITLE_MIN_WIDTH, 0),
     Column("repo", "repo", 18, 4),
     Column("branch", "branch", 14, 11),
@@ -143,11 +150,17 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-def layout_columns(width: int) -> list[Column]:
+def task_id_width(task_ids: Iterable[str]) -> int:
+    """Return the width of the id column: the shortest prefix that tells the ids apart, within limits."""
+    return min(ID_MAX_WIDTH, unique_prefix_length(task_ids, minimum=ID_MIN_WIDTH))
+
+
+def layout_columns(width: int, id_width: int = ID_MIN_WIDTH) -> list[Column]:
     """Choose the columns that fit `width` cells; the title column grows to fill the rest."""
     chosen = {"title"}
     used = TITLE_MIN_WIDTH
-    for column in sorted(COLUMNS, key=lambda item: item.priority):
+    sized = [replace(column, width=id_width) if column.key == "id" else column for column in COLUMNS]
+    for column in sorted(sized, key=lambda item: item.priority):
         if column.key == "title":
             continue
         needed = column.width + len(SEPARATOR)
@@ -156,7 +169,7 @@ def layout_columns(width: int) -> list[Column]:
             used += needed
     spare = max(0, width - used)
     columns = []
-    for column in COLUMNS:
+    for column in sized:
         if column.key not in chosen:
             continue
         if column.key == "title":
@@ -181,7 +194,7 @@ def cell_values(task: TaskRow, now: datetime) -> dict[str, str]:
     """Return the plain text of every column for one task."""
     return {
         "status": sanitize_inline(task.status),
-        "id": sanitize_inline(task.task_id[:8]),
+        "id": sanitize_inline(task.task_id[:ID_MAX_WIDTH]),
         "title": task_label(task),
         "repo": sanitize_inline(short_repo(task.repo_url)),
         "branch": sanitize_inline(task.branch or ""),
@@ -223,7 +236,13 @@ def render_row(
         if index:
             line.append(SEPARATOR)
         value = values[column.key]
-        cell = value[: column.width].rjust(column.width) if column.align_right else fit(value, column.width)
+        if column.align_right:
+            cell = value[: column.width].rjust(column.width)
+        elif column.key == "id":
+            # A prefix without an ellipsis, which would hide the character that tells two ids apart.
+            cell = set_cell_size(value, column.width)
+        else:
+            cell = fit(value, column.width)
         style = Style()
         if column.key == "status":
             style = style_for(task.status if task.status in STATUS_NAMES else "other")

@@ -24,7 +24,9 @@ from shadow_tui.queries.filter import TaskFilter
 from shadow_tui.queries.first_page_sqlite import FirstPage
 from shadow_tui.queries.records import TaskRow
 from shadow_tui.tui.messages import ListReloaded, TaskChosen, TaskHighlighted
-from shadow_tui.tui.widgets.task_columns import Column, format_absolute, layout_columns, render_header, render_row
+from shadow_tui.tui.widgets.task_columns import (
+    ID_MIN_WIDTH, Column, format_absolute, layout_columns, render_header, render_row, task_id_width,
+)
 from shadow_tui.tui.widgets.task_pages import PageCache, fetch_pages, page_runs
 from shadow_tui.tui.workers import reports_errors
 
@@ -93,6 +95,8 @@ class TaskList(ScrollView, can_focus=True):
         """True once the first page has arrived (the count can still be pending)."""
         self._generation = 0
         self._last_posted: TaskRow | None = None
+        self._id_width = ID_MIN_WIDTH
+        """The id column's width, set from the ids of each first page."""
         self._columns: list[Column] = layout_columns(80)
         self._columns_width = 80
         """The content width that `_columns` was laid out for."""
@@ -162,6 +166,10 @@ class TaskList(ScrollView, can_focus=True):
     def _show_first_rows(self, fresh: PageCache, rows: list[TaskRow]) -> None:
         if rows:
             fresh.put(0, rows)
+            id_width = task_id_width(row.task_id for row in rows)
+            if id_width != self._id_width:
+                self._id_width = id_width
+                self._set_columns(self._columns_width)
         self.cache = fresh
         self.loaded = True
         self.loading = False
@@ -380,7 +388,7 @@ class TaskList(ScrollView, can_focus=True):
         return style
 
     def _set_columns(self, width: int) -> None:
-        self._columns = layout_columns(width)
+        self._columns = layout_columns(width, self._id_width)
         self._columns_width = width
 
     def render_lines(self, crop: Region) -> list[Strip]:
