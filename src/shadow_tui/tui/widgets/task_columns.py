@@ -151,7 +151,7 @@ COLUMNS: tuple[Column, ...] = (
 
 
 def task_id_width(task_ids: Iterable[str]) -> int:
-    """Return the width of the id column: the shortest prefix that tells the ids apart, within limits."""
+    """Return the width of the id column: the shortest prefix that distinguishes the ids, within limits."""
     return min(ID_MAX_WIDTH, unique_prefix_length(task_ids, minimum=ID_MIN_WIDTH))
 
 
@@ -239,7 +239,7 @@ def render_row(
         if column.align_right:
             cell = value[: column.width].rjust(column.width)
         elif column.key == "id":
-            # A prefix without an ellipsis, which would hide the character that tells two ids apart.
+            # A prefix without an ellipsis, which would hide the character that distinguishes two ids.
             cell = set_cell_size(value, column.width)
         else:
             cell = fit(value, column.width)
