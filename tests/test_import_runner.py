@@ -148,7 +148,10 @@ async def test_unrecognized_named_file(tmp_path: Path) -> None:
     source.write_text("hello\n", encoding="utf-8")
     summary = await import_sources(str(tmp_path / "h.db"), [str(source)])
     assert summary.failed == 1
-    assert summary.failures[0].reason == "the format cannot be detected from the content. Pass --format"
+    assert summary.failures[0].reason == (
+        "the format cannot be detected from the content. "
+        "Pass --format with one of shadow, claude-code, codex, swe-agent, openhands"
+    )
 
 
 async def test_invalid_document_fails(tmp_path: Path) -> None:
@@ -259,6 +262,36 @@ def test_command_failed_session_exit(tmp_path: Path) -> None:
     result = CliRunner().invoke(import_command, ["--db", str(tmp_path / "h.db"), str(source)])
     assert result.exit_code == 1
     assert f"failed: {source}: the format cannot be detected" in result.output
+
+
+def test_forced_wrong_format_fails(corpus: Path, tmp_path: Path) -> None:
+    database = tmp_path / "h.db"
+    result = CliRunner().invoke(import_command, ["--db", str(database), "--format", "codex", str(corpus / CLAUDE)])
+    assert result.exit_code == 1
+    assert "no codex session found; its content looks like claude-code" in result.output
+    assert "pass --format claude-code or leave --format out" in result.output
+
+
+def test_failed_import_removes_new_database(tmp_path: Path) -> None:
+    source = tmp_path / "notes.txt"
+    source.write_text("hello\n", encoding="utf-8")
+    database = tmp_path / "new.db"
+    result = CliRunner().invoke(import_command, ["--db", str(database), "--json", str(source)])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["database_removed"] is True
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_failed_import_keeps_existing_database(corpus: Path, tmp_path: Path) -> None:
+    database = tmp_path / "h.db"
+    first = CliRunner().invoke(import_command, ["--db", str(database), str(corpus / CLAUDE)])
+    assert first.exit_code == 0, first.output
+    source = tmp_path / "notes.txt"
+    source.write_text("hello\n", encoding="utf-8")
+    result = CliRunner().invoke(import_command, ["--db", str(database), str(source)])
+    assert result.exit_code == 1
+    assert "removed again" not in result.output
+    assert database.exists()
 
 
 def test_command_error_exit(tmp_path: Path) -> None:

@@ -83,7 +83,8 @@ def print_summary(summary: ImportSummary, console: Console | None = None) -> Non
     # sequences in them are shown as markers instead of reaching the terminal.
     for place in summary.default_places:
         console.print(f"{'searched' if place.exists else 'not found'}: {sanitize_inline(place.path)}", markup=False)
-    console.print(f"database: {sanitize_inline(summary.database)}", markup=False)
+    removed = " (removed again: this import created it and imported nothing)" if summary.database_removed else ""
+    console.print(f"database: {sanitize_inline(summary.database)}{removed}", markup=False)
 
     sessions = Table(box=box.SIMPLE, show_header=True)
     sessions.add_column("sessions")

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shadow_tui.db.access import open_writer
+from shadow_tui.db.locations import plain_sqlite_path
 from shadow_tui.db.writer import write_session
 from shadow_tui.importers import claude_code, codex, openhands, shadow_pg, shadow_sqlite, swe_agent
 from shadow_tui.importers.base import ImportSourceError, ParsedSession
@@ -50,6 +51,10 @@ class _PlannedSource:
     """The source as reported: a URL without its password."""
     fmt: str | None
     """The format to read it as, or None for a named file whose format was not detected."""
+    detected: str | None = None
+    """For a named file read as a format given with --format: the format its content looks like."""
+    forced: bool = False
+    """True for a named file read as a format given with --format."""
 
 
 def default_places() -> list[DefaultPlace]:
@@ -86,6 +91,9 @@ async def import_sources(
             )
     plan = _plan(sources, fmt, summary)
 
+    new_file = plain_sqlite_path(db)
+    if new_file is not None and new_file.exists():
+        new_file = None
     async with open_writer(db) as (target, engine):
         summary.database = target.display
         logger.info("Importing %d sources into %s", len(plan), target.display)
@@ -97,7 +105,17 @@ async def import_sources(
         "Import finished: %d new, %d updated, %d unchanged, %d failed",
         summary.new, summary.updated, summary.unchanged, summary.failed,
     )
+    if new_file is not None and summary.new + summary.updated + summary.unchanged == 0:
+        # A mistyped path or format must not leave an empty database that later commands would open.
+        _remove_sqlite_file(new_file)
+        summary.database_removed = True
     return summary
+
+
+def _remove_sqlite_file(path: Path) -> None:
+    for name in (path.name, f"{path.name}-journal", f"{path.name}-wal", f"{path.name}-shm"):
+        path.with_name(name).unlink(missing_ok=True)
+    logger.info("Removed %s, which this import created and left empty", path)
 
 
 def _plan(sources: list[str], fmt: str, summary: ImportSummary) -> list[_PlannedSource]:
@@ -112,7 +130,11 @@ def _plan(sources: list[str], fmt: str, summary: ImportSummary) -> list[_Planned
         if path.is_dir():
             plan.extend(_walk(path, fmt, summary))
         elif path.is_file():
-            plan.append(_PlannedSource(str(path), str(path), detect_file(path) if fmt == AUTO else fmt))
+            detected = detect_file(path)
+            if fmt == AUTO:
+                plan.append(_PlannedSource(str(path), str(path), detected))
+            else:
+                plan.append(_PlannedSource(str(path), str(path), fmt, detected=detected, forced=True))
         else:
             raise ImportSourceError(f"source not found: {source}. Pass an existing file or folder")
     return plan
@@ -159,14 +181,25 @@ async def _import_source(engine: AsyncEngine, planned: _PlannedSource, summary: 
     if fmt is None:
         summary.failed += 1
         summary.failures.append(SessionFailure(
-            planned.display, None, "the format cannot be detected from the content. Pass --format"
+            planned.display, None,
+            f"the format cannot be detected from the content. Pass --format with one of {', '.join(FORMATS)}",
         ))
         return
+    found = 0
     try:
         async for parsed in _sessions(planned.source, fmt):
+            found += 1
             summary.formats[fmt] = summary.formats.get(fmt, 0) + 1
             summary.warnings.extend(parsed.problems)
             await _write(engine, planned.display, parsed, summary)
+        if found == 0 and planned.forced:
+            # The file was read as the format the user named, and held nothing of it.
+            hint = (f"its content looks like {planned.detected}: pass --format {planned.detected} or leave --format out"
+                    if planned.detected and planned.detected != fmt
+                    else "check that the file is a session of that format")
+            logger.warning("No %s session in %s", fmt, planned.display)
+            summary.failed += 1
+            summary.failures.append(SessionFailure(planned.display, None, f"no {fmt} session found; {hint}"))
     except ImportSourceError as error:
         logger.warning("Cannot import %s: %s", planned.display, error)
         summary.failed += 1

@@ -59,6 +59,8 @@ class ImportSummary:
     skipped: list[SkippedFile] = field(default_factory=list)
     default_places: list[DefaultPlace] = field(default_factory=list)
     """The default folders searched, or an empty list when sources were given."""
+    database_removed: bool = False
+    """True when the import created a SQLite file, imported nothing into it, and removed it."""
 
     @property
     def sessions(self) -> int:
@@ -71,6 +73,7 @@ class ImportSummary:
     def to_dict(self) -> dict[str, object]:
         return {
             "database": self.database,
+            "database_removed": self.database_removed,
             "sessions": {
                 "total": self.sessions, "new": self.new, "updated": self.updated,
                 "unchanged": self.unchanged, "failed": self.failed,
