@@ -6,6 +6,7 @@ run without importing Textual, so they start fast.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
 import sys
@@ -49,6 +50,8 @@ class DefaultGroup(click.Group):
                 break
         rest = args[index:]
         if not rest or (rest[0] not in commands and rest[0] not in ("-h", "--help", "--version")):
+            if rest:
+                _reject_command_typo(rest[0], commands)
             args = [*args[:index], "browse", *rest]
         return super().parse_args(ctx, args)
 
@@ -60,6 +63,23 @@ class DefaultGroup(click.Group):
             module_name, attribute = LAZY_COMMANDS[name].split(":")
             return getattr(importlib.import_module(module_name), attribute)  # type: ignore[no-any-return]
         return super().get_command(ctx, name)
+
+
+def _reject_command_typo(word: str, commands: set[str]) -> None:
+    """Raise a usage error when `word`, taken as a database, is more likely a mistyped command.
+
+    Without a command the first argument is the database to browse, so
+    `shadow-tui task` would open a database file named "task". A word that
+    names no existing file and is close to a command name is reported instead.
+    """
+    if word.startswith("-") or os.path.exists(word) or "/" in word or "." in word or ":" in word:
+        return
+    close = difflib.get_close_matches(word, sorted(commands - {"browse"}), n=1, cutoff=0.7)
+    if close:
+        raise click.UsageError(
+            f"no such command {word!r}; did you mean {close[0]!r}? To browse a database file of that name, "
+            f"pass it as --db {word}"
+        )
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,6 +118,8 @@ def terminal_problem() -> str | None:
 @click.option("--demo", is_flag=True, help="Open a demo database, created in the user cache folder on first use.")
 def browse_command(database: str | None, db: str | None, query: str | None, task_id: str | None, demo: bool) -> None:
     """Open the browser (the default command)."""
+    if database and db and database != db:
+        raise click.UsageError(f"two databases given, {database!r} and --db {db!r}: pass only one")
     problem = terminal_problem()
     if problem:
         raise click.UsageError(
