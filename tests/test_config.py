@@ -233,10 +233,22 @@ def test_log_file_opened_at_first_record(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("restore_logging")
+def test_log_header_dated_like_first_record(tmp_path: Path) -> None:
+    path = tmp_path / "shadow-tui.log"
+    setup_logging("info", path)
+    record = logging.makeLogRecord({"name": "shadow_tui.test", "levelno": logging.INFO, "levelname": "INFO",
+                                    "msg": "made before the file was opened", "created": 1_000_000_000.5})
+    logging.getLogger().handle(record)
+    header, first = path.read_text(encoding="utf-8").splitlines()
+    assert header[:23] == first[:23]
+    assert "Logging at INFO" in header
+
+
+@pytest.mark.usefixtures("restore_logging")
 def test_open_log_file_opens_now(tmp_path: Path) -> None:
     path = tmp_path / "shadow-tui.log"
     setup_logging("info", path)
-    assert open_log_file()
+    assert open_log_file() is None
     assert path.exists()
 
 
@@ -246,13 +258,15 @@ def test_unopenable_log_warns_once(tmp_path: Path, capsys: pytest.CaptureFixture
     blocker.write_text("a file where the log folder should be", encoding="utf-8")
     path = blocker / "shadow-tui.log"
     setup_logging("info", path)
-    assert not open_log_file()
+    problem = open_log_file()
+    assert problem is not None
+    assert problem.startswith(f"cannot open log file {path}")
     logging.getLogger("shadow_tui.test").warning("first")
     logging.getLogger("shadow_tui.test").warning("second")
     warnings = capsys.readouterr().err.splitlines()
     assert len(warnings) == 1
     assert f"cannot open log file {path}" in warnings[0]
-    assert warnings[0].endswith("logging is off")
+    assert "Logging is off" in warnings[0]
 
 
 @pytest.mark.usefixtures("restore_logging")

@@ -774,3 +774,16 @@ def test_hover_tooltip_absolute_time(small_db: str) -> None:
         assert "created 2026-11-29 12:00 UTC" in str(task_list.tooltip)
 
     run(small_db, body)
+
+
+def test_log_problem_notified(small_db: str) -> None:
+    app = app_for(small_db)
+    app.log_problem = "cannot open log file /x/shadow-tui.log: Permission denied. Logging is off"
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await loaded(pilot)
+            messages = [note.message for note in app._notifications]
+            assert "Cannot open log file /x/shadow-tui.log: Permission denied. Logging is off." in messages
+
+    asyncio.run(main())

@@ -56,7 +56,8 @@ class LogFileHandler(logging.Handler):
         super().__init__()
         self._path = path
         self._file: logging.Handler | None = None
-        self._failed = False
+        self.problem: str | None = None
+        """Why the file could not be opened, once an attempt has failed."""
 
     @property
     def path(self) -> Path:
@@ -65,11 +66,14 @@ class LogFileHandler(logging.Handler):
             self._path = default_log_path()
         return self._path
 
-    def open(self) -> bool:
-        """Open the file unless it is open; return False, after warning on stderr, when it cannot be opened."""
+    def open(self, first: logging.LogRecord | None = None) -> bool:
+        """Open the file unless it is open; return False, after warning on stderr, when it cannot be opened.
+
+        `first` is the record that opens the file, whose time the file's first line takes.
+        """
         if self._file is not None:
             return True
-        if self._failed:
+        if self.problem is not None:
             return False
         import logging.handlers
 
@@ -80,11 +84,11 @@ class LogFileHandler(logging.Handler):
                 path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
             )
         except OSError as error:
-            self._failed = True
-            sys.stderr.write(
-                f"warning: cannot open log file {path}: {error.strerror}. "
-                "Check the folder's permissions; logging is off\n"
+            self.problem = (
+                f"cannot open log file {path}: {error.strerror}. Logging is off; check that the folder "
+                "can be created and written, or set XDG_STATE_HOME to a writable folder"
             )
+            sys.stderr.write(f"warning: {self.problem}\n")
             return False
         file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
         self._file = file_handler
@@ -93,11 +97,14 @@ class LogFileHandler(logging.Handler):
             "name": __name__, "levelno": logging.INFO, "levelname": "INFO",
             "msg": "Logging at %s to %s", "args": (level, path),
         })
+        if first is not None:
+            # Dated like the record that opened the file, so the times in the file never run backwards.
+            header.created, header.msecs = first.created, first.msecs
         file_handler.emit(header)
         return True
 
     def emit(self, record: logging.LogRecord) -> None:
-        if self.open():
+        if self.open(record):
             assert self._file is not None
             self._file.emit(record)
 
@@ -134,16 +141,18 @@ def setup_logging(level: str | int = "WARNING", path: Path | None = None) -> Log
     return handler
 
 
-def open_log_file() -> bool:
+def open_log_file() -> str | None:
     """Open the installed log file now, so a problem is reported before the screen is taken.
 
-    Returns False when no handler is installed or the file cannot be opened.
+    Returns why the file cannot be opened, or None when it is open or no
+    handler of this module is installed.
     """
     for handler in logging.getLogger().handlers:
         if isinstance(handler, LogFileHandler):
             handler.acquire()
             try:
-                return handler.open()
+                handler.open()
             finally:
                 handler.release()
-    return False
+            return handler.problem
+    return None

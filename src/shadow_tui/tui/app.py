@@ -90,6 +90,8 @@ class ShadowTuiApp(App[None]):
         super().__init__()
         self.config = config or Config()
         self.config_error = config_error
+        self.log_problem: str | None = None
+        """Why the log file could not be opened, shown once the app starts; `run_browser` sets it."""
         self.database = database or self.config.database
         self.initial_query = query or ""
         self.initial_task_id = task_id
@@ -224,6 +226,9 @@ class ShadowTuiApp(App[None]):
         self._apply_keymap()
         if self.config_error:
             self.notify(f"{self.config_error}. Using the default settings.", severity="error", timeout=15, markup=False)
+        if self.log_problem:
+            self.notify(self.log_problem[0].upper() + self.log_problem[1:] + ".", severity="warning", timeout=15,
+                        markup=False)
         for warning in self.config.warnings:
             self.notify(warning, severity="warning", timeout=10, markup=False)
         self.theme_changed_signal.subscribe(self, self._save_theme)
@@ -426,13 +431,15 @@ def run_browser(db: str | None, query: str | None = None, task_id: str | None = 
     if not logging.getLogger().handlers:
         # Without a handler, warnings would reach stderr and corrupt the screen.
         setup_logging()
-    # A log file that cannot be opened is reported now, while stderr is still the plain terminal.
-    open_log_file()
+    # A log file that cannot be opened is reported now, while stderr is still the plain terminal,
+    # and again in the app, whose screen hides the terminal's earlier lines.
+    log_problem = open_log_file()
     if demo:
         from shadow_tui.tui.demo_database import ensure_demo_database
 
         db = str(ensure_demo_database())
     app = create_app(db, query=query, task_id=task_id)
+    app.log_problem = log_problem
     # With its own loop, `App.run` returns without joining the loop's executor
     # threads, where thread workers (Markdown bodies, diff parses, finds) run
     # and cannot be interrupted. os._exit then skips the join at interpreter
