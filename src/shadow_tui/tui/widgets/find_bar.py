@@ -1,4 +1,4 @@
-"""The find bar under the detail pane: / opens it, Enter keeps the match, Escape closes it.
+"""The find bar under the detail pane: / opens it, Enter goes to the match and closes it, Escape closes it.
 
 It only posts messages. The detail view calls `find` on the active pane
 (a `Findable`) and shows the result with `set_found`, after `set_searching`
@@ -49,7 +49,7 @@ class FindBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("find", classes="find-label")
-        yield FindInput(placeholder="text in this pane  (Enter keeps, n/N next/previous, Esc closes)", id="find-input")
+        yield FindInput(placeholder="text in this pane  (Enter goes to it and closes, then n/N next/previous)", id="find-input")
         yield Static("", classes="find-status", id="find-status")
 
     @property
