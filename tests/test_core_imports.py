@@ -20,7 +20,7 @@ CORE_MODULES = [
     "shadow_tui.export.document", "shadow_tui.export.fields", "shadow_tui.export.rich_parts",
     "shadow_tui.export.text", "shadow_tui.export.markdown", "shadow_tui.export.html",
     "shadow_tui.export.json_dump", "shadow_tui.redact", "shadow_tui.queries.stats",
-    "shadow_tui.queries.search_sqlite", "shadow_tui.db.sqlite_reader",
+    "shadow_tui.queries.search_sqlite", "shadow_tui.db.sqlite_reader", "shadow_tui.queries.task_reader",
 ]
 
 

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import gc
 import os
 import sys
-from pathlib import Path
 
-from test_tui_app import run
-from textual.pilot import Pilot
-
-from factories import make_session, write_sessions
 from shadow_tui.heap import limit_heap_retention, release_free_memory
 
 
@@ -35,17 +28,3 @@ def test_free_memory_released_on_glibc() -> None:
     del blocks[::2]
     assert release_free_memory() is _is_glibc()
     assert len(blocks) == 100
-
-
-def test_startup_objects_frozen_while_app_runs(tmp_path: Path) -> None:
-    database = str(tmp_path / "tasks.db")
-    asyncio.run(write_sessions(database, [make_session(index) for index in range(3)]))
-    frozen_while_running: list[int] = []
-
-    async def body(pilot: Pilot[None]) -> None:
-        frozen_while_running.append(gc.get_freeze_count())
-
-    assert gc.get_freeze_count() == 0
-    run(database, body)
-    assert frozen_while_running[0] > 0
-    assert gc.get_freeze_count() == 0

@@ -110,13 +110,13 @@ async def test_text_filter_counts(texts: str) -> None:
 )
 async def test_matching_task_share(sqlite_texts: str, query: str, expected: float) -> None:
     async with open_reader(sqlite_texts) as (_target, engine), engine.connect() as connection:
-        share = await text_plan.matching_task_share(connection, filter_terms(parse_filter(query)))
+        share = await connection.run_sync(text_plan.matching_task_share, filter_terms(parse_filter(query)))
     assert share == pytest.approx(expected)
 
 
 async def test_walk_chosen_for_frequent_word(sqlite_texts: str) -> None:
     async with open_reader(sqlite_texts) as (_target, engine), engine.connect() as connection:
-        frequent = await text_plan.walk_pays_off(connection, filter_terms(parse_filter("common")))
-        clustered = await text_plan.walk_pays_off(connection, filter_terms(parse_filter("clustered")))
+        frequent = await connection.run_sync(text_plan.walk_pays_off, filter_terms(parse_filter("common")))
+        clustered = await connection.run_sync(text_plan.walk_pays_off, filter_terms(parse_filter("clustered")))
     assert frequent
     assert not clustered

@@ -1,8 +1,7 @@
 """Make glibc's malloc give freed memory back to the system, for the long-running browser.
 
 `limit_heap_retention` runs once at start-up and `release_free_memory`
-after a pane has loaded and dropped large values. `freeze_startup_objects`
-keeps the objects of start-up out of Python's full garbage collections.
+after a pane has loaded and dropped large values.
 
 By default glibc raises its mmap threshold to the size of each large block
 that is freed (up to 32 MiB on 64-bit) and its trim threshold to twice
@@ -27,7 +26,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import gc
 import logging
 import os
 import sys
@@ -72,29 +70,6 @@ def release_free_memory() -> bool:
     malloc_trim.argtypes = [ctypes.c_size_t]
     malloc_trim.restype = ctypes.c_int
     return bool(malloc_trim(0))
-
-
-def freeze_startup_objects() -> int:
-    """Move every object that the garbage collector tracks into its permanent generation.
-
-    Returns the number of frozen objects. A full collection visits every
-    tracked object except frozen ones. On the benchmark's heaviest task
-    (large scale, 2-core VM, traced runs of `benchmarks/probe_task.py`),
-    one ran while the Diffs tab opened after the Chat tab in 3 of 6 runs,
-    for 80 to 92 ms. About 137,000 of the 150,000 tracked objects then
-    existed before the task was opened: imports, styles, widgets and the
-    first page of tasks. With those frozen, a full collection at that point
-    took 6 to 13 ms.
-    NOTE: cyclic garbage among frozen objects is never collected, so call
-    this once, when start-up is done, to leak at most what start-up made.
-    """
-    gc.freeze()
-    return gc.get_freeze_count()
-
-
-def unfreeze_objects() -> None:
-    """Move the frozen objects back to the oldest generation, so full collections visit them again."""
-    gc.unfreeze()
 
 
 @functools.cache

@@ -22,8 +22,8 @@ from typing import Any
 from urllib.parse import quote
 
 import aiosqlite
-from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -196,6 +196,30 @@ def _sqlite_engine(path: Path, *, write: bool, create: bool) -> AsyncEngine:
         # a 2-core machine).
         engine = create_async_engine("sqlite+aiosqlite://", async_creator=connect, poolclass=NullPool)
     event.listen(engine.sync_engine, "connect", _configure_sqlite(read_only=not write))
+    return engine
+
+
+def create_sqlite_thread_reader(path: Path) -> Engine:
+    """Create a synchronous read-only engine on a SQLite file, for reads run whole in a worker thread.
+
+    It opens connections as the async reading engine does (`mode=ro`,
+    `query_only`), through the standard library's `sqlite3`. A read that
+    awaits aiosqlite instead hands each statement and each fetch over to
+    aiosqlite's thread and back to the event loop, and each hop back waits
+    while the event loop paints a frame.
+    """
+    check_sqlite_file(path)
+    uri = _sqlite_uri(path, read_only=True)
+
+    def connect() -> sqlite3.Connection:
+        try:
+            return sqlite3.connect(uri, uri=True, check_same_thread=False)
+        except sqlite3.OperationalError as error:
+            raise DatabaseError(f"cannot open database {path}: {error}") from None
+
+    # One connection per read, as the async reader does. Opening one with its PRAGMAs took about 0.1 ms (2-core machine).
+    engine = create_engine("sqlite://", creator=connect, poolclass=NullPool)
+    event.listen(engine, "connect", _configure_sqlite(read_only=True))
     return engine
 
 

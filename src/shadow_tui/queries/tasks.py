@@ -6,7 +6,8 @@ from collections import Counter
 from typing import Any, Literal
 
 from sqlalchemy import Select, func, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shadow_tui.db.models import Artifact
 from shadow_tui.errors import NotFoundError
@@ -67,7 +68,21 @@ async def fetch_task_page(
     offset: int | None = None,
     sort: TaskSort = "newest",
 ) -> TaskPage:
-    """Fetch one page of tasks with their counts.
+    """Fetch one page of tasks with their counts through the async engine (see `read_task_page`)."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(read_task_page, task_filter, limit=limit, after=after, offset=offset, sort=sort)
+
+
+def read_task_page(
+    connection: Connection,
+    task_filter: TaskFilter,
+    *,
+    limit: int = 100,
+    after: TaskCursor | None = None,
+    offset: int | None = None,
+    sort: TaskSort = "newest",
+) -> TaskPage:
+    """Read one page of tasks with their counts.
 
     Pages continue from `after` (keyset pagination, which stays fast at any
     depth); `offset` serves jumps to an arbitrary position, such as the end.
@@ -76,44 +91,42 @@ async def fetch_task_page(
     matching task that it sorts. On SQLite, free text picks one of two
     plans for the page (see `queries.text_plan`).
     """
-    dialect = engine.dialect.name
+    dialect = connection.dialect.name
     scan = needs_scan(task_filter)
     sort_without_index = scan
-    async with engine.connect() as connection:
-        text_per_task = False
-        if dialect == "sqlite" and task_filter.text and not offset:
-            text_per_task = await walk_pays_off(connection, filter_terms(task_filter))
-            # When the walk does not pay off, few tasks match, so sorting them beats
-            # walking the created_at index, which would read most tasks.
-            sort_without_index = not text_per_task
-        conditions = task_conditions(task_filter, dialect, scan=scan, text_per_task=text_per_task)
-        key = tuple_(TASKS.c.created_at, TASKS.c.task_id)
-        if after is not None:
-            bound = tuple_(after.created_at, after.task_id)
-            conditions.append(key < bound if sort == "newest" else key > bound)
-        sort_columns = [TASKS.c.created_at, TASKS.c.task_id]
-        # Sorting by plain columns would make SQLite walk the created_at index,
-        # reading tasks one by one until the page is full.
-        key_columns = [scan_column(column, dialect) for column in sort_columns] if sort_without_index else sort_columns
-        page_keys = (
-            select(TASKS.c.task_id)
-            .where(*conditions)
-            .order_by(*[_ordered(column, sort) for column in key_columns])
-            .limit(limit + 1)
-            .correlate(None)
-        )
-        if offset:
-            page_keys = page_keys.offset(offset)
-        keys: Any = page_keys
-        if scan and dialect == "sqlite" and after is None and not offset and sort == "newest":
-            keys = await _newest_keys(connection, conditions, limit + 1) or page_keys
-        query = (
-            _task_select()
-            .where(TASKS.c.task_id.in_(keys))
-            .order_by(*[_ordered(column, sort) for column in sort_columns])
-        )
-        result = await connection.execute(query)
-        rows = [_row(mapping) for mapping in result.mappings()]
+    text_per_task = False
+    if dialect == "sqlite" and task_filter.text and not offset:
+        text_per_task = walk_pays_off(connection, filter_terms(task_filter))
+        # When the walk does not pay off, few tasks match, so sorting them beats
+        # walking the created_at index, which would read most tasks.
+        sort_without_index = not text_per_task
+    conditions = task_conditions(task_filter, dialect, scan=scan, text_per_task=text_per_task)
+    key = tuple_(TASKS.c.created_at, TASKS.c.task_id)
+    if after is not None:
+        bound = tuple_(after.created_at, after.task_id)
+        conditions.append(key < bound if sort == "newest" else key > bound)
+    sort_columns = [TASKS.c.created_at, TASKS.c.task_id]
+    # Sorting by plain columns would make SQLite walk the created_at index,
+    # reading tasks one by one until the page is full.
+    key_columns = [scan_column(column, dialect) for column in sort_columns] if sort_without_index else sort_columns
+    page_keys = (
+        select(TASKS.c.task_id)
+        .where(*conditions)
+        .order_by(*[_ordered(column, sort) for column in key_columns])
+        .limit(limit + 1)
+        .correlate(None)
+    )
+    if offset:
+        page_keys = page_keys.offset(offset)
+    keys: Any = page_keys
+    if scan and dialect == "sqlite" and after is None and not offset and sort == "newest":
+        keys = _newest_keys(connection, conditions, limit + 1) or page_keys
+    query = (
+        _task_select()
+        .where(TASKS.c.task_id.in_(keys))
+        .order_by(*[_ordered(column, sort) for column in sort_columns])
+    )
+    rows = [_row(mapping) for mapping in connection.execute(query).mappings()]
     has_more = len(rows) > limit
     rows = rows[:limit]
     cursor = None
@@ -122,7 +135,7 @@ async def fetch_task_page(
     return TaskPage(rows=rows, next_cursor=cursor)
 
 
-async def _newest_keys(connection: AsyncConnection, conditions: list[Any], limit: int) -> list[str] | None:
+def _newest_keys(connection: Connection, conditions: list[Any], limit: int) -> list[str] | None:
     """Return the ids of the newest `limit` matching tasks if the newest NEWEST_WINDOW tasks contain them, else None.
 
     This reads at most NEWEST_WINDOW tasks in created_at order. A task
@@ -144,15 +157,20 @@ async def _newest_keys(connection: AsyncConnection, conditions: list[Any], limit
         .order_by(TASKS.c.created_at.desc(), TASKS.c.task_id.desc())
         .limit(limit)
     )
-    keys = [str(task_id) for task_id in await connection.scalars(query)]
+    keys = [str(task_id) for task_id in connection.scalars(query)]
     return keys if len(keys) == limit else None
 
 
 async def count_tasks(engine: AsyncEngine, task_filter: TaskFilter) -> int:
-    """Count the tasks that match a filter."""
-    conditions = task_conditions(task_filter, engine.dialect.name, scan=needs_scan(task_filter))
+    """Count the tasks that match a filter through the async engine."""
     async with engine.connect() as connection:
-        return int(await connection.scalar(select(func.count()).select_from(TASKS).where(*conditions)) or 0)
+        return await connection.run_sync(read_task_count, task_filter)
+
+
+def read_task_count(connection: Connection, task_filter: TaskFilter) -> int:
+    """Count the tasks that match a filter."""
+    conditions = task_conditions(task_filter, connection.dialect.name, scan=needs_scan(task_filter))
+    return int(connection.scalar(select(func.count()).select_from(TASKS).where(*conditions)) or 0)
 
 
 async def fetch_facets(engine: AsyncEngine, task_filter: TaskFilter) -> Facets:
@@ -277,6 +295,6 @@ async def distinct_values(
 
 
 __all__ = [
-    "count_tasks", "distinct_values", "fetch_facets", "fetch_task", "fetch_task_page",
-    "resolve_task_id",
+    "count_tasks", "distinct_values", "fetch_facets", "fetch_task", "fetch_task_page", "read_task_count",
+    "read_task_page", "resolve_task_id",
 ]

@@ -17,7 +17,7 @@ full-text indexes before the page is read.
 from __future__ import annotations
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from shadow_tui.db.fulltext import SEARCHABLE_TABLES
 from shadow_tui.queries.fts import SearchTerm, sqlite_match
@@ -55,7 +55,7 @@ def _estimate_sql() -> str:
 _ESTIMATE_SQL = _estimate_sql()
 
 
-async def matching_task_share(connection: AsyncConnection, terms: list[SearchTerm]) -> float:
+def matching_task_share(connection: Connection, terms: list[SearchTerm]) -> float:
     """Estimate the share of tasks that own a message, command or diff matching every term.
 
     Per table, the tasks of a sample of the matching rows are counted and
@@ -66,7 +66,7 @@ async def matching_task_share(connection: AsyncConnection, terms: list[SearchTer
     tasks outside the sample, it comes out too high, and the walk then reads
     more tasks than the set plan would.
     """
-    row = (await connection.execute(text(_ESTIMATE_SQL), {"expression": sqlite_match(terms)})).one()
+    row = connection.execute(text(_ESTIMATE_SQL), {"expression": sqlite_match(terms)}).one()
     *per_table, total_tasks = (int(value or 0) for value in row)
     if total_tasks == 0:
         return 0.0
@@ -77,6 +77,6 @@ async def matching_task_share(connection: AsyncConnection, terms: list[SearchTer
     return min(1.0, estimated / total_tasks)
 
 
-async def walk_pays_off(connection: AsyncConnection, terms: list[SearchTerm]) -> bool:
+def walk_pays_off(connection: Connection, terms: list[SearchTerm]) -> bool:
     """Tell whether walking the tasks in order is expected to find a page of matching tasks faster than the set plan."""
-    return await matching_task_share(connection, terms) >= WALK_MIN_SHARE
+    return matching_task_share(connection, terms) >= WALK_MIN_SHARE

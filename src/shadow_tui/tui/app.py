@@ -32,22 +32,25 @@ from shadow_tui.db.locations import plain_sqlite_path
 from shadow_tui.db.retry import is_connection_loss
 from shadow_tui.db.shutdown import close_engine
 from shadow_tui.errors import ShadowTuiError
-from shadow_tui.heap import freeze_startup_objects, limit_heap_retention, unfreeze_objects
+from shadow_tui.heap import limit_heap_retention
 from shadow_tui.logging_setup import default_log_path, open_log_file, setup_logging
 from shadow_tui.queries.first_page_sqlite import FirstPage, read_first_page_file
 from shadow_tui.tui.messages import ConnectionLost, ErrorReported
 from shadow_tui.tui.paths import stylesheet_path
 from shadow_tui.tui.reconnect import lost_message, probe, reconnect_delays, reconnected_message
+from shadow_tui.tui.repaint_hold import RepaintHold
 from shadow_tui.tui.screens.error import ErrorScreen
 from shadow_tui.tui.screens.main import MainScreen
 from shadow_tui.tui.widgets.task_pages import PAGE_SIZE
 from shadow_tui.tui.workers import report_error
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
     from sqlalchemy.ext.asyncio import AsyncEngine
     from textual.command import Provider
 
     from shadow_tui.db.engine import DatabaseTarget
+    from shadow_tui.queries.task_reader import TaskReader
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +105,11 @@ class ShadowTuiApp(App[None]):
         self._target: DatabaseTarget | None = None
         self._engine_created = False
         self._engine_error: str | None = None
-        self._frozen_objects = 0
-        """How many objects `freeze_startup_objects` froze, 0 before it runs."""
+        self._thread_engine: Engine | None = None
+        """The synchronous engine on the SQLite file of `_engine`, or None (see `queries.task_reader`)."""
+        self._task_reader: TaskReader | None = None
+        self.repaint_hold = RepaintHold(self)
+        """The hold on repaints while a filter is applied, so the query bar and the new rows come in one frame."""
         self.connection_lost = False
         """True from a read that lost the server's connection until a reconnect attempt succeeds."""
         self._saved_theme = self.config.theme
@@ -128,6 +134,22 @@ class ShadowTuiApp(App[None]):
     def engine(self, engine: AsyncEngine | None) -> None:
         self._engine = engine
         self._engine_created = True
+        # The file behind an engine set from outside is not known, so its reads go through that engine.
+        self._thread_engine = None
+        self._task_reader = None
+
+    @property
+    def task_reader(self) -> TaskReader | None:
+        """The reader of the task list's pages and counts on `engine`, or None when `engine` is None."""
+        engine = self.engine
+        if engine is None:
+            return None
+        if self._task_reader is None:
+            # Imported here: queries.task_reader imports the models, which the first frame does without.
+            from shadow_tui.queries.task_reader import TaskReader
+
+            self._task_reader = TaskReader(engine, self._thread_engine)
+        return self._task_reader
 
     @property
     def target(self) -> DatabaseTarget | None:
@@ -139,13 +161,17 @@ class ShadowTuiApp(App[None]):
     def _create_engine(self) -> None:
         """Create the engine without connecting. `engine` and `target` call this on first use."""
         # Imported here: db.engine imports SQLAlchemy, which the first page of a SQLite file does without.
-        from shadow_tui.db.engine import create_engine_for, resolve_database
+        from shadow_tui.db.engine import create_engine_for, create_sqlite_thread_reader, resolve_database
 
         self._engine_created = True
         self._engine = None
+        self._thread_engine = None
+        self._task_reader = None
         try:
             self._target = resolve_database(self.database)
             self._engine = create_engine_for(self._target, write=False)
+            if self._target.path is not None:
+                self._thread_engine = create_sqlite_thread_reader(self._target.path)
             self._engine_error = None
         except ShadowTuiError as error:
             self._engine_error = str(error)
@@ -191,8 +217,6 @@ class ShadowTuiApp(App[None]):
             main.reload_all()
         else:
             main.start()
-            # SQLAlchemy and the screen exist now, and later full collections need not visit them.
-            self._frozen_objects = freeze_startup_objects()
 
     def _database_failed(self, message: str) -> None:
         logger.warning("Database unavailable: %s", message)
@@ -236,11 +260,11 @@ class ShadowTuiApp(App[None]):
 
     async def on_unmount(self) -> None:
         self.workers.cancel_all()
-        if self._frozen_objects:
-            unfreeze_objects()
         # `_engine`, not `engine`, which would create an engine only to close it.
         if self._engine is not None:
             await close_engine(self._engine, self._target.display if self._target else "the database")
+        if self._thread_engine is not None:
+            self._thread_engine.dispose()
 
     def _apply_theme(self) -> None:
         theme = self.config.theme

@@ -22,6 +22,7 @@ from shadow_tui.queries.filter import TaskFilter
 from shadow_tui.queries.first_page_sqlite import FirstPage
 from shadow_tui.queries.records import TaskRow
 from shadow_tui.queries.search_records import SearchHit
+from shadow_tui.tui.collector import freeze_startup_objects
 from shadow_tui.tui.messages import FilterApplied, ListReloaded, TaskChosen, TaskHighlighted
 from shadow_tui.tui.widgets.connection_status import ConnectionStatus
 from shadow_tui.tui.widgets.detail import TABS, DetailView
@@ -184,6 +185,9 @@ class MainScreen(Screen[None]):
             # until a key is pressed that must not replace the --task task.
             self._hold_detail = True
             self._open_initial_task(self._initial_task_id)
+        if first_start:
+            # The database is open and SQLAlchemy imported, so start-up is over.
+            self.call_after_refresh(freeze_startup_objects)
         interval = getattr(self.app, "refresh_interval", 0)
         if first_start and interval > 0:
             self._refresh_timer = self.set_interval(interval, self._live_refresh)

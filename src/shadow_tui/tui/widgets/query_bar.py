@@ -181,6 +181,8 @@ class QueryBar(Vertical):
             return False
         self.show_error(None)
         self.applied_query = query
+        # The task list releases the hold once the filter's first page is set (see `tui.repaint_hold`).
+        self.app.repaint_hold.start()  # type: ignore[attr-defined]
         self.post_message(FilterApplied(query, task_filter))
         return True
 

@@ -1,8 +1,8 @@
 """Columns of the task list: which fit a width, and how each cell reads.
 
 Every data string passes through `sanitize_inline` and goes into a
-`rich.text.Text` as plain text, so a title like `[/` is shown as typed and
-never parsed as markup.
+`rich.segment.Segment` as plain text, so a title like `[/` is shown as
+typed and never parsed as markup.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
@@ -228,13 +229,22 @@ def render_row(
     columns: list[Column],
     now: datetime,
     style_for: Callable[[str], Style],
-) -> Text:
-    """Render one task as a line; `style_for(name)` returns the style of a status or "failed"."""
+    base: Style,
+) -> list[Segment]:
+    """Render one task as the segments of a line.
+
+    `base` is the line's style, and each cell's own style goes on top of it,
+    so status colors stay on the cursor row. `style_for(name)` returns the
+    style of a status, of "failed" or of "id". Segments are built directly,
+    without a `rich.text.Text`, because the list draws every visible row
+    again in the frame that shows a new filter.
+    """
     values = cell_values(task, now)
-    line = Text(no_wrap=True, end="")
+    separator = Segment(SEPARATOR, base)
+    segments: list[Segment] = []
     for index, column in enumerate(columns):
         if index:
-            line.append(SEPARATOR)
+            segments.append(separator)
         value = values[column.key]
         if column.align_right:
             cell = value[: column.width].rjust(column.width)
@@ -243,12 +253,12 @@ def render_row(
             cell = set_cell_size(value, column.width)
         else:
             cell = fit(value, column.width)
-        style = Style()
+        style = None
         if column.key == "status":
             style = style_for(task.status if task.status in STATUS_NAMES else "other")
         elif column.key == "failed" and task.failed_command_count:
             style = style_for("failed")
         elif column.key == "id":
             style = style_for("id")
-        line.append(cell, style)
-    return line
+        segments.append(Segment(cell, base if style is None else base + style))
+    return segments

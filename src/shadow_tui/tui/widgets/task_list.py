@@ -7,6 +7,7 @@ is the column header; list row i is drawn at viewport line i - scroll_y + 1.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timezone
 
@@ -131,19 +132,24 @@ class TaskList(ScrollView, can_focus=True):
         its rows, so the rows appear before the count for large results.
         Until the count arrives, `total` is the number of rows on that page.
         """
-        # queries.tasks imports SQLAlchemy, which the first frame does without
-        # (see `show_first_page`), so the workers here import it when they run.
-        from shadow_tui.queries.tasks import count_tasks, fetch_task_page
-
-        engine = self.app.engine  # type: ignore[attr-defined]
+        reader = self.app.task_reader  # type: ignore[attr-defined]
         fresh = PageCache(self.cache.page_size, self.cache.max_pages)
-        first = await fetch_task_page(engine, task_filter, limit=fresh.page_size)
+        try:
+            first = await reader.page(task_filter, limit=fresh.page_size)
+        finally:
+            # Repaints held since the filter was applied (`tui.repaint_hold`) go on
+            # with these rows, or without them when the read failed. A newer
+            # filter's reload, which cancels this one, releases them itself.
+            if generation == self._generation:
+                self._release_repaints()
         if generation != self._generation:
             return
         self._show_first_rows(fresh, first.rows)
         if len(first.rows) == fresh.page_size:
             # The first page is full, so only a count gives the number of tasks after it.
-            total = await count_tasks(engine, task_filter)
+            # The count starts once the page is painted, so it cannot delay that frame.
+            await self._painted()
+            total = await reader.count(task_filter)
             if generation != self._generation:
                 return
             self.total = total
@@ -162,6 +168,21 @@ class TaskList(ScrollView, can_focus=True):
         self.total = page.total
         self._request_pages()
         self.post_message(ListReloaded(self.total))
+
+    def _release_repaints(self) -> None:
+        self.app.repaint_hold.release()  # type: ignore[attr-defined]
+
+    async def _painted(self) -> None:
+        """Wait until the screen has painted the refreshes requested so far."""
+        painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def set_painted() -> None:
+            # A newer reload cancels this worker, and with it the future, before the frame.
+            if not painted.done():
+                painted.set_result(None)
+
+        self.call_after_refresh(set_painted)
+        await painted
 
     def _show_first_rows(self, fresh: PageCache, rows: list[TaskRow]) -> None:
         if rows:
@@ -194,17 +215,15 @@ class TaskList(ScrollView, can_focus=True):
     @work(exclusive=True, group="task-list-refresh", exit_on_error=False, description="_refresh_pages")
     @reports_errors("Refreshing tasks")
     async def _refresh_pages(self, generation: int, task_filter: TaskFilter, force: bool) -> None:
-        from shadow_tui.queries.tasks import count_tasks
-
-        engine = self.app.engine  # type: ignore[attr-defined]
-        total = await count_tasks(engine, task_filter)
+        reader = self.app.task_reader  # type: ignore[attr-defined]
+        total = await reader.count(task_filter)
         first, last = self._visible_range()
         if not force and total == self.total and not self._visible_needs_refresh(first, last):
             return
         fresh = PageCache(self.cache.page_size, self.cache.max_pages)
         if total:
             first_page, last_page = self.cache.page_of(first), self.cache.page_of(min(last, total - 1))
-            pages = await fetch_pages(engine, task_filter, first_page, last_page, fresh, total=total, by_offset=True)
+            pages = await fetch_pages(reader, task_filter, first_page, last_page, fresh, total=total, by_offset=True)
             for page, rows in pages.items():
                 fresh.put(page, rows)
         if generation != self._generation:
@@ -257,10 +276,10 @@ class TaskList(ScrollView, can_focus=True):
     @work(exclusive=True, group="task-list-pages", exit_on_error=False, description="_fetch_pages")
     @reports_errors("Loading tasks")
     async def _fetch_pages(self, generation: int, task_filter: TaskFilter, pages: list[int]) -> None:
-        engine = self.app.engine  # type: ignore[attr-defined]
+        reader = self.app.task_reader  # type: ignore[attr-defined]
         cache = self.cache
         for first, last in page_runs(pages):
-            fetched = await fetch_pages(engine, task_filter, first, last, cache, total=self.total)
+            fetched = await fetch_pages(reader, task_filter, first, last, cache, total=self.total)
             # A reload or live refresh replaced the cache meanwhile, so these rows may be stale.
             if generation != self._generation or cache is not self.cache:
                 return
@@ -430,13 +449,12 @@ class TaskList(ScrollView, can_focus=True):
         task = self.cache.row(index)
         if task is None:
             return self._message_line("…", width)
-        line = render_row(task, self._columns, self._now(), self._style_for)
         style = base
         if index == self.cursor:
             style = base + self._style("cursor" if self.has_focus else "cursor-blurred")
-        # The line's own style lies under the cells' styles, so status colors stay on the cursor row.
-        line.style = style
-        return Strip(line.render(self.app.console), line.cell_len).crop_extend(0, width, style)
+        line = Strip(render_row(task, self._columns, self._now(), self._style_for, style))
+        # The columns fill the width exactly unless it is below their minimum.
+        return line if line.cell_length == width else line.crop_extend(0, width, style)
 
     def _message_line(self, message: str, width: int) -> Strip:
         style = self._style("") + self._style("placeholder")

@@ -15,7 +15,7 @@ from shadow_tui.queries.filter import TaskFilter
 from shadow_tui.queries.records import TaskCursor, TaskRow
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine
+    from shadow_tui.queries.task_reader import TaskReader
 
 PAGE_SIZE = 100
 # At most this many pages stay in memory (PAGE_SIZE rows each).
@@ -97,7 +97,7 @@ def page_runs(pages: list[int]) -> list[tuple[int, int]]:
 
 
 async def fetch_pages(
-    engine: AsyncEngine,
+    reader: TaskReader,
     task_filter: TaskFilter,
     first: int,
     last: int,
@@ -115,9 +115,6 @@ async def fetch_pages(
     costs little more than the first. A page in the middle still pays for
     skipping half of the rows.
     """
-    # Imported here: queries.tasks imports SQLAlchemy, which the browser's first frame does without.
-    from shadow_tui.queries.tasks import fetch_task_page
-
     size = cache.page_size
     start = first * size
     count = min(total, (last + 1) * size) - start
@@ -125,11 +122,11 @@ async def fetch_pages(
         return {page: [] for page in range(first, last + 1)}
     cursor = None if by_offset else cache.keyset_cursor(first)
     if cursor is not None:
-        rows = (await fetch_task_page(engine, task_filter, limit=count, after=cursor)).rows
+        rows = (await reader.page(task_filter, limit=count, after=cursor)).rows
     elif start > total // 2:
         from_end = total - start - count
-        result = await fetch_task_page(engine, task_filter, limit=count, offset=from_end, sort="oldest")
+        result = await reader.page(task_filter, limit=count, offset=from_end, sort="oldest")
         rows = list(reversed(result.rows))
     else:
-        rows = (await fetch_task_page(engine, task_filter, limit=count, offset=start)).rows
+        rows = (await reader.page(task_filter, limit=count, offset=start)).rows
     return {page: rows[(page - first) * size:(page - first + 1) * size] for page in range(first, last + 1)}
