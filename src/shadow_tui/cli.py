@@ -126,6 +126,6 @@ def browse_command(database: str | None, db: str | None, query: str | None, task
             f"the browser needs a terminal, but {problem}. Run it in a terminal; for output that a "
             "script can read use `shadow-tui tasks`, `show` or `search`, and for a web page `shadow-tui serve`."
         )
-    from shadow_tui.tui.app import run_browser
+    from shadow_tui.tui.run import run_browser
 
     run_browser(database or db, query=query, task_id=task_id, demo=demo)

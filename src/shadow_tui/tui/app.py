@@ -1,4 +1,4 @@
-"""The browser app, its factory, and `run_browser` for the command line.
+"""The browser app and its factory; `tui.run.run_browser` runs it for the command line.
 
 The database location is passed in (`create_app(db)`); nothing reads it
 at import time. The engine lives as long as the app and is `app.engine`,
@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,8 +31,9 @@ from shadow_tui.db.retry import is_connection_loss
 from shadow_tui.db.shutdown import close_engine
 from shadow_tui.errors import ShadowTuiError
 from shadow_tui.heap import limit_heap_retention
-from shadow_tui.logging_setup import default_log_path, open_log_file, setup_logging
+from shadow_tui.logging_setup import default_log_path
 from shadow_tui.queries.first_page_sqlite import FirstPage, read_first_page_file
+from shadow_tui.tui.app_settings import apply_keymap, apply_theme
 from shadow_tui.tui.messages import ConnectionLost, ErrorReported
 from shadow_tui.tui.paths import stylesheet_path
 from shadow_tui.tui.reconnect import lost_message, probe, reconnect_delays, reconnected_message
@@ -246,8 +245,8 @@ class ShadowTuiApp(App[None]):
         return MainScreen(query=self.initial_query, task_id=self.initial_task_id, first_page_read=self._first_page_read)
 
     def on_mount(self) -> None:
-        self._apply_theme()
-        self._apply_keymap()
+        apply_theme(self, self.config.theme)
+        apply_keymap(self, self.config.keys)
         if self.config_error:
             self.notify(f"{self.config_error}. Using the default settings.", severity="error", timeout=15, markup=False)
         if self.log_problem:
@@ -265,43 +264,6 @@ class ShadowTuiApp(App[None]):
             await close_engine(self._engine, self._target.display if self._target else "the database")
         if self._thread_engine is not None:
             self._thread_engine.dispose()
-
-    def _apply_theme(self) -> None:
-        theme = self.config.theme
-        if not theme:
-            return
-        if theme in self.available_themes:
-            self.theme = theme
-        else:
-            names = ", ".join(sorted(self.available_themes))
-            self.notify(
-                f"Unknown theme {theme!r} in the config file; use one of: {names}.",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-
-    def _apply_keymap(self) -> None:
-        keys = dict(self.config.keys)
-        if not keys:
-            return
-        # Imported here: the help sections import every screen, which the first frame does not need.
-        from shadow_tui.tui.help_sections import known_binding_ids
-
-        known = known_binding_ids()
-        unknown = sorted(set(keys) - known)
-        for binding_id in unknown:
-            keys.pop(binding_id)
-        if unknown:
-            self.notify(
-                f"Unknown binding ids in the [keys] table of the config file: {', '.join(unknown)}. "
-                "Press ? to see every id.",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-        if keys:
-            self.set_keymap(keys)
 
     def _save_theme(self, theme: Theme) -> None:
         if theme.name == self._saved_theme:
@@ -448,31 +410,3 @@ def create_app(
     if config is None:
         config, config_error = load_config_or_defaults()
     return ShadowTuiApp(db, query=query, task_id=task_id, config=config, config_error=config_error, now=now)
-
-
-def run_browser(db: str | None, query: str | None = None, task_id: str | None = None, demo: bool = False) -> None:
-    """Open the browser on a database (or the demo database) until the user quits."""
-    if not logging.getLogger().handlers:
-        # Without a handler, warnings would reach stderr and corrupt the screen.
-        setup_logging()
-    # A log file that cannot be opened is reported now, while stderr is still the plain terminal,
-    # and again in the app, whose screen hides the terminal's earlier lines.
-    log_problem = open_log_file()
-    if demo:
-        from shadow_tui.tui.demo_database import ensure_demo_database
-
-        db = str(ensure_demo_database())
-    app = create_app(db, query=query, task_id=task_id)
-    app.log_problem = log_problem
-    # With its own loop, `App.run` returns without joining the loop's executor
-    # threads, where thread workers (Markdown bodies, diff parses, finds) run
-    # and cannot be interrupted. os._exit then skips the join at interpreter
-    # exit too. Those threads only read (tests/test_hardening_app.py checks
-    # that the browser never writes), so ending them loses no data.
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    app.run(loop=loop)
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(app.return_code or 0)
