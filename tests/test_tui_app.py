@@ -787,3 +787,22 @@ def test_log_problem_notified(small_db: str) -> None:
             assert "Cannot open log file /x/shadow-tui.log: Permission denied. Logging is off." in messages
 
     asyncio.run(main())
+
+
+def test_unknown_status_warned(small_db: str) -> None:
+    async def body(pilot: Pilot[None]) -> None:
+        main = pilot.app.main_screen  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: main.query_bar.statuses_present is not None)
+        await pilot.press("slash", *"status:eror", "enter")
+        await wait_for(pilot, lambda: main.task_list.loaded and main.task_list.total == 0)
+        assert main.query_bar.has_class("-warning")
+        assert not main.query_bar.has_class("-invalid")
+        warning = str(main.query_bar.query_one("#query-error").render())
+        assert warning == (
+            "no task has status 'eror'; the statuses in this database are: completed, error, pending, running"
+        )
+        await pilot.press("slash", "ctrl+u", *"status:error", "enter")
+        await wait_for(pilot, lambda: main.task_list.total == 6)
+        assert not main.query_bar.has_class("-warning")
+
+    run(small_db, body)

@@ -218,6 +218,7 @@ class MainScreen(Screen[None]):
         from shadow_tui.queries.tasks import distinct_values
 
         engine = self.app.engine  # type: ignore[attr-defined]
+        self.query_bar.set_statuses(await distinct_values(engine, "status"))
         for field in ("repo", "model", "branch", "user"):
             values = await distinct_values(engine, field)  # type: ignore[arg-type]
             self.query_bar.suggester.set_values(field, values)

@@ -131,6 +131,7 @@ class QueryBar(Vertical):
     QueryBar QueryInput:focus { border: none; background: $boost; }
     QueryBar .query-error { color: $text-error; padding: 0 1; height: auto; display: none; }
     QueryBar.-invalid .query-error { display: block; }
+    QueryBar.-warning .query-error { display: block; color: $text-warning; }
     """
 
     def __init__(self, query: str = "", *, id: str | None = None) -> None:
@@ -141,6 +142,8 @@ class QueryBar(Vertical):
         """The last query that parsed and was applied."""
         self._set_value: str | None = None
         """Text that `set_query` put in the input, until its Changed event arrives."""
+        self.statuses_present: set[str] | None = None
+        """The statuses that tasks in the database have, once loaded; a filter on another one gets a warning."""
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -180,18 +183,40 @@ class QueryBar(Vertical):
             self.show_error(str(error))
             return False
         self.show_error(None)
+        self._warn_unknown_statuses(task_filter.statuses)
         self.applied_query = query
         # The task list releases the hold once the filter's first page is set (see `tui.repaint_hold`).
         self.app.repaint_hold.start()  # type: ignore[attr-defined]
         self.post_message(FilterApplied(query, task_filter))
         return True
 
+    def set_statuses(self, statuses: Iterable[str]) -> None:
+        """Record the statuses in the database, and offer them as completions after the usual four."""
+        present = [status for status in statuses if status]
+        self.statuses_present = {status.lower() for status in present}
+        self.suggester.set_values("status", [*STATUS_NAMES, *present])
+
+    def _warn_unknown_statuses(self, statuses: Iterable[str]) -> None:
+        """Show a warning under the bar for a status that no task has; the filter applies anyway."""
+        if self.statuses_present is None:
+            return
+        unknown = [status for status in statuses if status.lower() not in self.statuses_present]
+        if not unknown:
+            return
+        names = ", ".join(repr(status) for status in unknown)
+        present = ", ".join(sorted(self.statuses_present)) or "none"
+        self.query_one("#query-error", Static).update(
+            Text(f"no task has status {names}; the statuses in this database are: {present}")
+        )
+        self.add_class("-warning")
+
     def show_error(self, message: str | None) -> None:
-        if message is None and not self.has_class("-invalid"):
+        if message is None and not (self.has_class("-invalid") or self.has_class("-warning")):
             # No error is shown, and updating the hidden line would lay out the screen again.
             return
         error_line = self.query_one("#query-error", Static)
         error_line.update(Text(message or ""))
+        self.remove_class("-warning")
         self.set_class(message is not None, "-invalid")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -204,7 +229,7 @@ class QueryBar(Vertical):
             self._set_value = None
             return
         self._set_value = None
-        if self.has_class("-invalid"):
+        if self.has_class("-invalid") or self.has_class("-warning"):
             self.show_error(None)
 
 
