@@ -263,7 +263,7 @@ async def resolve_task_id(engine: AsyncEngine, prefix: str) -> str:
         )
         candidates = list(result)
     if not candidates:
-        raise NotFoundError(f"no task id starts with {prefix!r}")
+        raise NotFoundError(f"no task id starts with {prefix!r}; `shadow-tui tasks` lists the ids")
     if len(candidates) > 1:
         listed = "\n".join(f"  {task_id}  {title or ''}" for task_id, title in candidates[:10])
         more = "\n  …" if len(candidates) > 10 else ""
