@@ -32,6 +32,9 @@ def _alembic_config() -> Config:
     # which every command and the browser would pay before their first output.
     from alembic.config import Config
 
+    # Alembic 1.20 logs one "setup plugin" line per built-in plugin on every
+    # upgrade, which filled the log file with lines no reader needs.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
