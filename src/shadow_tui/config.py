@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,6 +89,9 @@ def _where(path: Path, text: str, key: str, table: str | None = None) -> str:
 
 def parse_config(text: str, path: Path) -> Config:
     """Parse settings text; an invalid value raises ConfigError naming the file, line and fix."""
+    # Imported here: without a settings file the browser starts without it.
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

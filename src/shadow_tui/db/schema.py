@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 logger = logging.getLogger(__name__)
+# Alembic 1.20 logs one "setup plugin" line per built-in plugin when it is
+# imported, which filled the log file with lines no reader needs.
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 REQUIRED_TABLES = frozenset(table.name for table in TABLES)
 
@@ -32,9 +35,6 @@ def _alembic_config() -> Config:
     # which every command and the browser would pay before their first output.
     from alembic.config import Config
 
-    # Alembic 1.20 logs one "setup plugin" line per built-in plugin on every
-    # upgrade, which filled the log file with lines no reader needs.
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config

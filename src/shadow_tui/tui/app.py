@@ -38,7 +38,6 @@ from shadow_tui.tui.messages import ConnectionLost, ErrorReported
 from shadow_tui.tui.paths import stylesheet_path
 from shadow_tui.tui.reconnect import lost_message, probe, reconnect_delays, reconnected_message
 from shadow_tui.tui.repaint_hold import RepaintHold
-from shadow_tui.tui.screens.error import ErrorScreen
 from shadow_tui.tui.screens.main import MainScreen
 from shadow_tui.tui.widgets.task_pages import PAGE_SIZE
 from shadow_tui.tui.workers import report_error
@@ -207,6 +206,8 @@ class ShadowTuiApp(App[None]):
             self._database_failed(str(error))
             return
         logger.info("Opened database %s", self.target.display)
+        from shadow_tui.tui.screens.error import ErrorScreen
+
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         main = self.main_screen
@@ -282,6 +283,9 @@ class ShadowTuiApp(App[None]):
         if not message.database:
             self.notify(message.message, severity=message.severity, timeout=8, markup=False)  # type: ignore[arg-type]
             return
+        # Imported here, like the other screens that appear only on demand, to keep start-up short.
+        from shadow_tui.tui.screens.error import ErrorScreen
+
         if isinstance(self.screen, ErrorScreen):
             self.screen.update_message(message.message)
             return
