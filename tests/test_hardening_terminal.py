@@ -154,8 +154,8 @@ def drive_browser(app: PtyApp, task_ids: list[str], visited: tuple[int, ...]) ->
     for typed, completion in COMPLETIONS:
         app.press(typed, completion)
         app.press("\x15", "status:error repo:NAME")
-    # The footer shows the list's keys once Enter has moved the focus to the
-    # list; the task count is on screen before Enter too, so it cannot tell.
+    # The footer shows the list's keys once Enter has moved the focus to the list.
+    # The task count cannot show that, because it is on screen before Enter too.
     app.press("\r", "/ Filter")
     app.wait_for(f"{len(task_ids)} tasks")
 

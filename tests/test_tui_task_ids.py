@@ -62,9 +62,9 @@ def test_list_shows_distinct_codex_ids(tmp_path: Path) -> None:
 
     async def body(pilot: Pilot[None]) -> None:
         lines = list_lines(pilot.app)  # type: ignore[arg-type]
-        shown = [line for line in lines if "codex-" in line]
-        assert len(shown) == 3
-        prefixes = {line.split()[1] for line in shown}
+        codex_lines = [line for line in lines if "codex-" in line]
+        assert len(codex_lines) == 3
+        prefixes = {line.split()[1] for line in codex_lines}
         assert prefixes == {task_id[: len("codex-01997e76-d")] for task_id in CODEX_IDS}
 
     run(database, body)

@@ -92,7 +92,7 @@ class ShadowTuiApp(App[None]):
         self.config = config or Config()
         self.config_error = config_error
         self.log_problem: str | None = None
-        """Why the log file could not be opened, shown once the app starts; `run_browser` sets it."""
+        """The reason the log file could not be opened, shown once the app starts. `run_browser` sets it."""
         self.database = database or self.config.database
         self.initial_query = query or ""
         self.initial_task_id = task_id

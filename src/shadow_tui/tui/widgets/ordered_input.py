@@ -5,8 +5,8 @@ bound key such as ctrl+u, ctrl+w, backspace or left travels up the widget
 tree to the app, which runs the binding's action later. When several keys
 arrive in one read (fast typing, a paste of keystrokes over SSH, a tmux
 `send-keys`), characters typed after a bound key were inserted before its
-action ran: "pq", ctrl+u, "rs" left an empty line instead of "rs". This is
-Textual issue 6605, open in Textual 8.2.x.
+action ran: "pq", ctrl+u, "rs" left an empty line instead of "rs". Source:
+Textual issue 6605, still open for Textual 8.2.x.
 """
 
 from __future__ import annotations
