@@ -12,7 +12,7 @@ import pytest
 from factories import make_session, write_sessions
 from shadow_tui.db.access import open_reader
 from shadow_tui.db.models import TABLES
-from shadow_tui.db.writer import CommandData
+from shadow_tui.db.writer import CommandData, EditData, MessageData
 from shadow_tui.db.schema_version import REQUIRED_COLUMNS
 from shadow_tui.db.sqlite_reader import open_current_sqlite
 from shadow_tui.demo import write_demo_database
@@ -116,6 +116,57 @@ def test_sqlite_path_long_outputs(tmp_path: Path) -> None:
             expected = _engine_hits(path, query, SEARCH_KINDS, limit)
             assert expected, (query, limit)
             assert _sqlite_hits(path, query, SEARCH_KINDS, limit) == expected, (query, limit)
+
+
+def test_sqlite_path_long_multibyte_values(tmp_path: Path) -> None:
+    # Longer than the snippet source, in characters of 1 to 4 bytes, with
+    # the match near the start, and beyond the end of the source.
+    path = tmp_path / "multibyte.db"
+    outputs = ["é" * 10 + " walrus " + "漢字😀" * 100_000, "a😀" * 140_000 + " walrus tail", "\x1b[31m" + "ü" * 50 + " walrus"]
+    sessions = [make_session(index, output=output, diff="@@ -1 +1 @@\n+" + output) for index, output in enumerate(outputs, 1)]
+    asyncio.run(write_sessions(str(path), sessions))
+    for query in ("walrus", "tail"):
+        expected = _engine_hits(path, query, SEARCH_KINDS, 50)
+        assert len(expected) >= 2, query
+        assert _sqlite_hits(path, query, SEARCH_KINDS, 50) == expected, query
+
+
+def test_equal_scores_rank_newest_first(tmp_path: Path) -> None:
+    # Six tasks with the same message, written newest first, so the rowid
+    # order is the opposite of the time order. Equal bm25 scores must be
+    # ordered by created_at, and a limit keeps the newest of them.
+    path = tmp_path / "ties.db"
+    sessions = [make_session(index, days_ago=index) for index in range(1, 7)]
+    for session in sessions:
+        created = session.task.created_at
+        assert created is not None
+        session.messages.append(MessageData(f"{session.task.task_id}-walrus", "agent", "walrus", created, 2))
+    asyncio.run(write_sessions(str(path), sessions))
+    for limit in (1, 3, 6):
+        expected = [f"task{index:04d}-walrus" for index in range(1, limit + 1)]
+        for hits in (_engine_hits(path, "walrus", ("message",), limit), _sqlite_hits(path, "walrus", ("message",), limit)):
+            assert [hit.item_id for hit in hits] == expected, limit
+
+
+def test_equal_scores_across_tables_rank_newest_first(tmp_path: Path) -> None:
+    # A command and an edit per task whose indexed texts are the same, so
+    # both tables give them the same score. The texts differ in length from
+    # task to task, so no two rows of one table tie, and only created_at
+    # orders the command and the edit of a task.
+    path = tmp_path / "cross-ties.db"
+    sessions = [make_session(index, days_ago=index) for index in range(1, 5)]
+    for session_index, session in enumerate(sessions, start=1):
+        created = session.task.created_at
+        assert created is not None
+        task_id = session.task.task_id
+        text = "walrus" + " x" * session_index
+        session.commands = [CommandData(f"{task_id}-cmd", text, "", created + timedelta(seconds=1))]
+        session.edits = [EditData(f"{task_id}-edit", text, "", created + timedelta(seconds=2))]
+    asyncio.run(write_sessions(str(path), sessions))
+    expected = [f"task{index:04d}-{kind}" for index in range(1, 5) for kind in ("edit", "cmd")]
+    for limit in (3, 8):
+        for hits in (_engine_hits(path, "walrus", SEARCH_KINDS, limit), _sqlite_hits(path, "walrus", SEARCH_KINDS, limit)):
+            assert [hit.item_id for hit in hits] == expected[:limit], limit
 
 
 def test_reader_is_read_only(demo_database: Path) -> None:

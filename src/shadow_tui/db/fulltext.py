@@ -18,6 +18,7 @@ VACUUM, run `shadow-tui db rebuild-search` to rebuild the indexes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Kana, CJK ideographs (with extension A) and Hangul syllables.
@@ -35,12 +36,19 @@ class SearchableTable:
     columns: tuple[str, ...]
     sources: tuple[str, ...] = ()
     """SQL expressions indexed for each column, with `{row}` standing for the
-    row (`new`, `old` or the table name); empty means the columns themselves."""
+    row (`new`, `old` or the table name) before each stored column it reads;
+    empty means the columns themselves."""
 
     def source(self, index: int, row: str) -> str:
         if not self.sources:
             return f"{row}.{self.columns[index]}" if row else self.columns[index]
         return self.sources[index].format(row=f"{row}." if row else "")
+
+    def stored_columns(self, index: int) -> tuple[str, ...]:
+        """Return the stored columns that a column's source reads, in `coalesce` order."""
+        if not self.sources:
+            return (self.columns[index],)
+        return tuple(re.findall(r"\{row\}(\w+)", self.sources[index]))
 
     def values(self, row: str) -> str:
         return ", ".join(self.source(index, row) for index in range(len(self.columns)))

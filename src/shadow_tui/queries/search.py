@@ -26,7 +26,8 @@ from shadow_tui.queries.fts import (
 )
 from shadow_tui.queries.search_records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search_hits import (
-    KEY_COLUMNS, KINDS_BY_TABLE, RANK_WINDOW, SNIPPET_SOURCE_CHARS, hit_kind_and_text, make_snippet,
+    KEY_COLUMNS, KEYS_PER_STATEMENT, KINDS_BY_TABLE, RANK_WINDOW, SNIPPET_SOURCE_CHARS, best_of_window,
+    hit_kind_and_text, make_snippet, order_ranked,
 )
 
 
@@ -129,20 +130,22 @@ async def _ranked_keys(
         rowid = literal_column(f"{spec.table}.rowid")
         fts_rowid = literal_column(f"{spec.fts}.rowid")
         rank = literal_column(f"{spec.fts}.rank")
+        # The window reads only the full-text index unless a task filter needs the rows' task_id.
+        source = table.join(text(spec.fts), rowid == fts_rowid) if extra else text(spec.fts)
         window = (
-            select(key.label("key"), created_at.label("created_at"), rank.label("score"))
-            .select_from(table.join(text(spec.fts), rowid == fts_rowid))
+            select(fts_rowid, rank)
+            .select_from(source)
             .where(_match_sqlite(spec.fts, sqlite_match(terms)), *extra)
             .order_by(fts_rowid.desc())
             .limit(RANK_WINDOW)
-            .subquery()
         )
-        words = (
-            select(window.c.key, window.c.score, window.c.created_at)
-            .order_by(window.c.score, window.c.created_at.desc())
-            .limit(limit)
-        )
-        ranked = [(str(row[0]), float(row[1]), row[2]) for row in await connection.execute(words)]
+        best = best_of_window(((int(row[0]), float(row[1])) for row in await connection.execute(window)), limit)
+        rows: dict[int, tuple[str, datetime | None]] = {}
+        for start in range(0, len(best), KEYS_PER_STATEMENT):
+            chunk = [found for found, _score in best[start:start + KEYS_PER_STATEMENT]]
+            for row in await connection.execute(select(rowid, key, created_at).where(rowid.in_(chunk))):
+                rows[int(row[0])] = (str(row[1]), row[2])
+        ranked = order_ranked(best, rows, limit)
         trigram = sqlite_trigram_match(terms)
         if trigram is not None:
             # The trigram index contains exactly the CJK rows, and MATCH finds substrings

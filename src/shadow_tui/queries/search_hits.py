@@ -8,7 +8,7 @@ kind of a hit and its snippet from here, so their hits read the same.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from shadow_tui.queries.fts import SearchTerm, first_match_start, highlight_offsets
@@ -27,6 +27,9 @@ SNIPPET_AFTER = 160
 # NOTE: an older match that outranks them is therefore not shown for words
 # with more matches than this. PostgreSQL ranks every match.
 RANK_WINDOW = 2_000
+# Keys or rowids per `IN (...)` list. SQLite allows 999 parameters per
+# statement before version 3.32 and 32,766 since (SQLITE_MAX_VARIABLE_NUMBER).
+KEYS_PER_STATEMENT = 500
 
 KINDS_BY_TABLE: dict[str, tuple[SearchKind, ...]] = {
     "chat_messages": ("message",),
@@ -35,6 +38,49 @@ KINDS_BY_TABLE: dict[str, tuple[SearchKind, ...]] = {
 }
 KEY_COLUMNS = {"chat_messages": "message_id", "task_commands": "command_id", "file_edits": "edit_id"}
 _WHITESPACE = re.compile(r"\s+")
+
+
+def best_of_window(window: Iterable[tuple[int, float]], limit: int) -> list[tuple[int, float]]:
+    """Return the `limit` lowest-scored (rowid, score) pairs of a ranking window, and every pair that ties the last.
+
+    The scores come from the full-text index alone. Equal scores are ordered
+    by the rows' created_at, which only the table holds, so the pairs that
+    tie the last one are kept for that step (`order_ranked`).
+    """
+    ordered = sorted(window, key=lambda pair: pair[1])
+    if len(ordered) <= limit:
+        return ordered
+    end = limit
+    while end < len(ordered) and ordered[end][1] == ordered[limit - 1][1]:
+        end += 1
+    return ordered[:end]
+
+
+def order_ranked(
+    best: list[tuple[int, float]], rows: Mapping[int, tuple[str, Any]], limit: int
+) -> list[tuple[str, float, Any]]:
+    """Order the best pairs by score, then newest first; return (key, score, created_at) of the first `limit`.
+
+    `rows` maps each rowid to its primary key and created_at, as stored on
+    SQLite (text in one sortable format) or as a datetime. Pairs equal in
+    both keep their order in `best`.
+    """
+    ranked = [(score, *rows[rowid]) for rowid, score in best if rowid in rows]
+    # Two stable sorts, newest first and then by score, order as `ORDER BY score, created_at DESC` does.
+    ranked.sort(key=lambda item: _stored_order(item[2]), reverse=True)
+    ranked.sort(key=lambda item: item[0])
+    return [(key, score, created_at) for score, key, created_at in ranked[:limit]]
+
+
+def _stored_order(value: Any) -> tuple[int, Any]:
+    """Return a sort key that orders stored values as SQLite does: NULL, numbers, then text and times."""
+    if value is None:
+        return (0, 0)
+    if isinstance(value, (int, float)):
+        return (1, value)
+    if isinstance(value, bytes):
+        return (3, value)
+    return (2, value)
 
 
 def hit_kind_and_text(

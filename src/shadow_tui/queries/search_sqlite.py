@@ -2,8 +2,8 @@
 
 `shadow-tui search` uses this for a SQLite file and no task filter, so the
 command does not import SQLAlchemy and SQLModel (see `db.sqlite_reader`).
-It sends the statements that `queries.search` builds for SQLite, written
-out as SQL text here, and returns the same hits in the same order:
+It ranks the same window of matches as `queries.search` does on SQLite,
+with statements of its own, and returns the same hits in the same order:
 `tests/test_search_sqlite.py` compares the two over a set of queries.
 The term parsing, MATCH expressions, hit kinds and snippets are shared
 with `queries.search`.
@@ -12,35 +12,47 @@ with `queries.search`.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from shadow_tui.db.fulltext import SEARCHABLE_TABLES, SearchableTable
 from shadow_tui.db.timestamps import parse_timestamp
+from shadow_tui.queries.hit_rows_sqlite import HitRowReader, utf8_database
 from shadow_tui.queries.fts import SearchTerm, parse_search, sqlite_match, sqlite_trigram_match
 from shadow_tui.queries.search_records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search_hits import (
-    KEY_COLUMNS, KINDS_BY_TABLE, RANK_WINDOW, SNIPPET_SOURCE_CHARS, hit_kind_and_text, make_snippet,
+    KEY_COLUMNS, KEYS_PER_STATEMENT, KINDS_BY_TABLE, RANK_WINDOW, best_of_window,
+    hit_kind_and_text, make_snippet, order_ranked,
 )
 
-# Keys per `IN (...)` list. SQLite allows 999 parameters per statement before
-# version 3.32 and 32,766 since (SQLITE_MAX_VARIABLE_NUMBER).
-KEYS_PER_STATEMENT = 500
 
+def window_sql(spec: SearchableTable) -> str:
+    """Return the statement that scores a table's newest matches by bm25; parameter: the MATCH expression.
 
-def ranked_sql(spec: SearchableTable) -> str:
-    """Return the statement that ranks a table's newest matches by bm25.
-
-    Parameters: the MATCH expression, then the limit. It ranks only the
-    RANK_WINDOW most recently stored matches, as `queries.search` does.
+    It reads only the full-text index, and scores only the RANK_WINDOW most
+    recently stored matches, as `queries.search` does.
     """
-    key = f"{spec.table}.{KEY_COLUMNS[spec.table]}"
-    window = (
-        f"SELECT {key} AS key, {spec.table}.created_at AS created_at, {spec.fts}.rank AS score "
-        f"FROM {spec.table} JOIN {spec.fts} ON {spec.table}.rowid = {spec.fts}.rowid "
-        f"WHERE {spec.fts} MATCH ? ORDER BY {spec.fts}.rowid DESC LIMIT {RANK_WINDOW}"
+    return (
+        f"SELECT rowid, rank FROM {spec.fts} WHERE {spec.fts} MATCH ? "
+        f"ORDER BY rowid DESC LIMIT {RANK_WINDOW}"
     )
-    return f"SELECT key, score, created_at FROM ({window}) ORDER BY score, created_at DESC LIMIT ?"
+
+
+def keys_by_rowid_sql(spec: SearchableTable, rowid_count: int, *, with_time: bool) -> str:
+    """Return the statement that reads the primary key of rows, and their created_at with `with_time`; parameters: their rowids.
+
+    In `task_commands` and `file_edits`, created_at is stored after the
+    output or diff, so SQLite reaches it through the value's overflow pages:
+    13 ms for the 20 MB output of the benchmark's heaviest task. The ranking
+    reads it only for rows whose order depends on it.
+    """
+    placeholders = ", ".join("?" * rowid_count)
+    time_column = ", created_at" if with_time else ""
+    return (
+        f"SELECT rowid, {KEY_COLUMNS[spec.table]}{time_column} FROM {spec.table} "
+        f"WHERE rowid IN ({placeholders})"
+    )
 
 
 def cjk_trigram_sql(spec: SearchableTable) -> str:
@@ -68,35 +80,19 @@ def cjk_scan_sql(spec: SearchableTable, term_count: int) -> str:
     )
 
 
-def hit_rows_sql(spec: SearchableTable, key_count: int) -> str:
-    """Return the statement that reads matched rows with their task title; parameters: the keys.
-
-    It leaves out created_at, which the ranking read: a created_at stored
-    after a long output is reached only through the output's overflow pages.
-    """
-    key = f"{spec.table}.{KEY_COLUMNS[spec.table]}"
-    columns = ", ".join(
-        f"substr({spec.source(index, spec.table)}, 1, {SNIPPET_SOURCE_CHARS}) AS {name}"
-        for index, name in enumerate(spec.columns)
-    )
-    placeholders = ", ".join("?" * key_count)
-    return (
-        f"SELECT {key} AS key, {spec.table}.task_id, tasks.title, {columns} "
-        f"FROM {spec.table} JOIN tasks ON tasks.task_id = {spec.table}.task_id "
-        f"WHERE {key} IN ({placeholders})"
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     """A ranked row, before its snippet is made."""
 
     score: float
-    sort_time: float
     spec: SearchableTable
     key: str
     created_at: object
-    """The stored value, as sqlite3 returns it."""
+    """The stored value as sqlite3 returns it, or NOT_READ."""
+
+
+NOT_READ = object()
+"""The created_at of a row whose rank did not depend on it, so it was not read."""
 
 
 def search_sqlite(
@@ -118,15 +114,40 @@ def search_sqlite(
     for spec in SEARCHABLE_TABLES:
         if not requested_kinds & set(KINDS_BY_TABLE[spec.table]):
             continue
-        for key, score, created_at in _ranked_keys(connection, spec, terms, limit):
-            candidates.append(_Candidate(score, _sort_time(created_at), spec, key, created_at))
+        candidates += [
+            _Candidate(score, spec, key, created_at) for key, score, created_at in _ranked_keys(connection, spec, terms, limit)
+        ]
+    _read_tied_times(connection, candidates)
     # A stable sort, so equal scores and times keep the order of the tables and their ranks.
-    candidates.sort(key=lambda candidate: (candidate.score, candidate.sort_time))
+    candidates.sort(key=lambda candidate: (candidate.score, _sort_time(candidate.created_at)))
     return _best_hits(connection, candidates, terms, requested_kinds, limit)
+
+
+def _read_tied_times(connection: sqlite3.Connection, candidates: list[_Candidate]) -> None:
+    """Read the created_at of candidates that tie another table's candidate on score, which it then orders."""
+    counts = Counter(candidate.score for candidate in candidates)
+    for spec in SEARCHABLE_TABLES:
+        unread = [
+            index for index, candidate in enumerate(candidates)
+            if candidate.spec == spec and candidate.created_at is NOT_READ and counts[candidate.score] > 1
+        ]
+        if not unread:
+            continue
+        times: dict[str, object] = {}
+        key = KEY_COLUMNS[spec.table]
+        for start in range(0, len(unread), KEYS_PER_STATEMENT):
+            chunk = [candidates[index].key for index in unread[start:start + KEYS_PER_STATEMENT]]
+            statement = f"SELECT {key}, created_at FROM {spec.table} WHERE {key} IN ({', '.join('?' * len(chunk))})"
+            times.update((str(found), created_at) for found, created_at in connection.execute(statement, chunk))
+        for index in unread:
+            candidate = candidates[index]
+            candidates[index] = _Candidate(candidate.score, spec, candidate.key, times.get(candidate.key))
 
 
 def _sort_time(created_at: object) -> float:
     """Return the key that orders equal scores newest first."""
+    if created_at is NOT_READ:
+        return 0.0
     moment = parse_timestamp(created_at)
     return -moment.timestamp() if moment else 0.0
 
@@ -146,9 +167,9 @@ def _best_hits(
         start += len(batch)
         built: dict[tuple[str, str], SearchHit] = {}
         for spec in SEARCHABLE_TABLES:
-            created = {candidate.key: candidate.created_at for candidate in batch if candidate.spec == spec}
-            if created:
-                built.update({(spec.table, key): hit for key, hit in _build_hits(connection, spec, terms, created).items()})
+            keys = [candidate.key for candidate in batch if candidate.spec == spec]
+            if keys:
+                built.update({(spec.table, key): hit for key, hit in _build_hits(connection, spec, terms, keys).items()})
         for candidate in batch:
             hit = built.get((candidate.spec.table, candidate.key))
             if hit is not None and hit.kind in kinds:
@@ -159,9 +180,18 @@ def _best_hits(
 def _ranked_keys(
     connection: sqlite3.Connection, spec: SearchableTable, terms: list[SearchTerm], limit: int
 ) -> list[tuple[str, float, object]]:
+    best = best_of_window(connection.execute(window_sql(spec), (sqlite_match(terms),)), limit)
+    scores = Counter(score for _rowid, score in best)
+    rows: dict[int, tuple[str, object]] = {}
+    for with_time in (False, True):
+        selected = [rowid for rowid, score in best if (scores[score] > 1) == with_time]
+        for start in range(0, len(selected), KEYS_PER_STATEMENT):
+            chunk = selected[start:start + KEYS_PER_STATEMENT]
+            for row in connection.execute(keys_by_rowid_sql(spec, len(chunk), with_time=with_time), chunk):
+                rows[row[0]] = (str(row[1]), row[2] if with_time else None)
     ranked = [
-        (str(key), float(score), created_at)
-        for key, score, created_at in connection.execute(ranked_sql(spec), (sqlite_match(terms), limit))
+        (key, float(score), created_at if scores[score] > 1 else NOT_READ)
+        for key, score, created_at in order_ranked(best, rows, limit)
     ]
     trigram = sqlite_trigram_match(terms)
     if trigram is not None:
@@ -176,19 +206,13 @@ def _ranked_keys(
 
 
 def _build_hits(
-    connection: sqlite3.Connection, spec: SearchableTable, terms: list[SearchTerm], created: dict[str, object]
+    connection: sqlite3.Connection, spec: SearchableTable, terms: list[SearchTerm], keys: list[str]
 ) -> dict[str, SearchHit]:
-    """Read the rows of one table by primary key and return their hits by key.
-
-    `created` maps each key to the row's created_at as the ranking read it.
-    """
-    names = ("key", "task_id", "title", *spec.columns)
-    keys = list(created)
+    """Read the rows of one table by primary key and return their hits by key."""
+    reader = HitRowReader(connection, spec, blobs=utf8_database(connection))
     hits: dict[str, SearchHit] = {}
     for start in range(0, len(keys), KEYS_PER_STATEMENT):
-        chunk = keys[start:start + KEYS_PER_STATEMENT]
-        for values in connection.execute(hit_rows_sql(spec, len(chunk)), chunk):
-            row = dict(zip(names, values, strict=True))
+        for row in reader.rows(keys[start:start + KEYS_PER_STATEMENT]):
             kind, field_text = hit_kind_and_text(spec.table, row, terms)
             snippet, offsets, line = make_snippet(field_text, terms)
             found = str(row["key"])
@@ -196,10 +220,10 @@ def _build_hits(
                 kind=kind,
                 task_id=str(row["task_id"]),
                 item_id=found,
-                created_at=parse_timestamp(created[found]),
+                created_at=parse_timestamp(row["created_at"]),
                 snippet=snippet,
                 offsets=offsets,
                 line=line,
-                task_title=row["title"],  # type: ignore[arg-type]
+                task_title=row["title"],
             )
     return hits
