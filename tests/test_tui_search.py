@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 
 from factories import NOW, make_session, write_sessions
 from shadow_tui.config import Config
+from shadow_tui.queries import sqlite_searcher
 from shadow_tui.queries.search_records import SearchHit
 from shadow_tui.tui.app import ShadowTuiApp, create_app
 from shadow_tui.tui.screens import search as search_screen
@@ -220,7 +221,7 @@ def test_sqlite3_error_falls_back_to_engine(search_db: str, monkeypatch: pytest.
     def failing_search(*_args: object, **_options: object) -> list[SearchHit]:
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(search_screen, "search_sqlite", failing_search)
+    monkeypatch.setattr(sqlite_searcher, "search_sqlite", failing_search)
 
     async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
         screen = await open_search(app, pilot, "zebra")
@@ -231,13 +232,13 @@ def test_sqlite3_error_falls_back_to_engine(search_db: str, monkeypatch: pytest.
 
 def test_slow_search_shows_notice(search_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     release = threading.Event()
-    file_search = search_screen._search_file
+    file_search = sqlite_searcher.SqliteSearcher.search
 
-    def blocked_search(*args: object) -> list[SearchHit] | None:
+    def blocked_search(*args: object, **options: object) -> list[SearchHit] | None:
         release.wait(30)
-        return file_search(*args)  # type: ignore[arg-type]
+        return file_search(*args, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(search_screen, "_search_file", blocked_search)
+    monkeypatch.setattr(sqlite_searcher.SqliteSearcher, "search", blocked_search)
     monkeypatch.setattr(search_screen, "SEARCHING_NOTICE_DELAY_SECONDS", 0.01)
 
     async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:

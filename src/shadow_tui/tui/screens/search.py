@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
+import threading
 from datetime import datetime, timezone
-from pathlib import Path
 
 from rich.text import Text
 from textual import events, work
@@ -17,11 +16,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from shadow_tui.db.sqlite_reader import open_current_sqlite
 from shadow_tui.queries.filter import TaskFilter
 from shadow_tui.queries.search_records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search import search
-from shadow_tui.queries.search_sqlite import search_sqlite
+from shadow_tui.queries.sqlite_searcher import SqliteSearcher
 from shadow_tui.render.terminal import sanitize_inline
 from shadow_tui.tui.widgets.hit_list import HitList
 from shadow_tui.tui.widgets.ordered_input import OrderedInput
@@ -74,21 +72,6 @@ def snippet_text(hit: SearchHit) -> Text:
     return snippet
 
 
-def _search_file(path: Path, query: str, kinds: tuple[SearchKind, ...]) -> list[SearchHit] | None:
-    """Search a current SQLite file through sqlite3, or return None when the engine must search it."""
-    connection = open_current_sqlite(path)
-    if connection is None:
-        return None
-    try:
-        return search_sqlite(connection, query, kinds=kinds, limit=RESULT_LIMIT)
-    except sqlite3.Error as error:
-        # The engine's path reports a damaged or missing file in plain words.
-        logger.warning("Searching %s through sqlite3 failed (%s); searching through the engine", path, error)
-        return None
-    finally:
-        connection.close()
-
-
 class SearchInput(OrderedInput):
     """The search text; up and down move through the results."""
 
@@ -126,6 +109,7 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
         self._searching_notice: Timer | None = None
         self._generation = 0
         self.hits: list[SearchHit] = []
+        self._searcher: SqliteSearcher | None = None
         self.searched = ""
         """The text of the results on screen."""
 
@@ -138,9 +122,17 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        target = self.app.target  # type: ignore[attr-defined]
+        if target is not None and target.path is not None:
+            self._searcher = SqliteSearcher(target.path)
         self.query_one(SearchInput).focus()
         if self._initial:
             self._schedule()
+
+    def on_unmount(self) -> None:
+        if self._searcher is not None:
+            # Closing waits for a search that still runs, so it happens off the UI thread.
+            threading.Thread(target=self._searcher.close, name="close-search-connection").start()
 
     def _title(self) -> Text:
         kinds = self.kind or "messages, commands, outputs and diffs"
@@ -174,6 +166,9 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
             self._set_status("Type to search messages, commands, outputs and diffs.")
             return
         self._searching_notice = self.set_timer(SEARCHING_NOTICE_DELAY_SECONDS, self._show_searching_notice)
+        # Repaints wait for the results (`tui.repaint_hold`), so that a repaint of the
+        # input cannot take the next frame and leave the results for a later tick.
+        self.app.repaint_hold.start()  # type: ignore[attr-defined]
         kinds = (self.kind,) if self.kind else SEARCH_KINDS
         scope = self.list_filter if self.within_filter else None
         self._run_search(self._generation, query, kinds, scope)
@@ -184,19 +179,24 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
         self, generation: int, query: str, kinds: tuple[SearchKind, ...], scope: TaskFilter | None
     ) -> None:
         try:
-            hits = await self._search(query, kinds, scope)
+            try:
+                hits = await self._search(query, kinds, scope)
+            finally:
+                if generation == self._generation:
+                    self._stop_searching_notice()
+            if generation != self._generation:
+                logger.debug("Dropping stale results for %r", query)
+                return
+            self._show(hits, query)
+            if hits:
+                more = f" (the best {RESULT_LIMIT})" if len(hits) >= RESULT_LIMIT else ""
+                self._set_status(f"{len(hits)} results{more}. Enter opens, ↑↓ move, Esc closes.")
+            else:
+                self._set_status(f"No match for {query!r}.")
         finally:
+            # A newer search keeps the hold until its own results are shown.
             if generation == self._generation:
-                self._stop_searching_notice()
-        if generation != self._generation:
-            logger.debug("Dropping stale results for %r", query)
-            return
-        self._show(hits, query)
-        if hits:
-            more = f" (the best {RESULT_LIMIT})" if len(hits) >= RESULT_LIMIT else ""
-            self._set_status(f"{len(hits)} results{more}. Enter opens, ↑↓ move, Esc closes.")
-        else:
-            self._set_status(f"No match for {query!r}.")
+                self.app.repaint_hold.release()  # type: ignore[attr-defined]
 
     async def _search(self, query: str, kinds: tuple[SearchKind, ...], scope: TaskFilter | None) -> list[SearchHit]:
         """Search a SQLite file through sqlite3 in one thread, else through the engine.
@@ -208,9 +208,8 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
         within the list's filter, on PostgreSQL, or on a file that
         `open_current_sqlite` cannot vouch for go through the engine.
         """
-        target = self.app.target  # type: ignore[attr-defined]
-        if scope is None and target is not None and target.path is not None:
-            hits = await asyncio.to_thread(_search_file, target.path, query, kinds)
+        if scope is None and self._searcher is not None:
+            hits = await asyncio.to_thread(self._searcher.search, query, kinds=kinds, limit=RESULT_LIMIT)
             if hits is not None:
                 return hits
         return await search(self.app.engine, query, kinds=kinds, task_filter=scope, limit=RESULT_LIMIT)  # type: ignore[attr-defined]
