@@ -6,7 +6,6 @@ run without importing Textual, so they start fast.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import os
 import sys
@@ -74,6 +73,8 @@ def _reject_command_typo(word: str, commands: set[str]) -> None:
     """
     if word.startswith("-") or os.path.exists(word) or "/" in word or "." in word or ":" in word:
         return
+    import difflib  # Only for a word that may be a mistyped command; it costs 5 ms of start-up.
+
     close = difflib.get_close_matches(word, sorted(commands - {"browse"}), n=1, cutoff=0.7)
     if close:
         raise click.UsageError(
