@@ -148,6 +148,23 @@ def test_equal_scores_rank_newest_first(tmp_path: Path) -> None:
             assert [hit.item_id for hit in hits] == expected, limit
 
 
+def test_cjk_substring_hits_newest_first(tmp_path: Path) -> None:
+    # Substring matches in CJK text have no score. Stored out of time order,
+    # a limit must still keep the newest of them, for trigram terms (three
+    # characters or more) and for the scan of shorter ones.
+    path = tmp_path / "cjk.db"
+    sessions = [make_session(index, days_ago=days) for index, days in ((1, 5), (2, 1), (3, 3))]
+    for session in sessions:
+        created = session.task.created_at
+        assert created is not None
+        session.messages.append(MessageData(f"{session.task.task_id}-cjk", "user", "请检查数据库连接配置", created, 2))
+    asyncio.run(write_sessions(str(path), sessions))
+    for query in ("数据库连接", "连接"):
+        for limit, expected in ((1, ["task0002-cjk"]), (3, ["task0002-cjk", "task0003-cjk", "task0001-cjk"])):
+            for hits in (_engine_hits(path, query, ("message",), limit), _sqlite_hits(path, query, ("message",), limit)):
+                assert [hit.item_id for hit in hits] == expected, (query, limit)
+
+
 def test_equal_scores_across_tables_rank_newest_first(tmp_path: Path) -> None:
     # A command and an edit per task whose indexed texts are the same, so
     # both tables give them the same score. The texts differ in length from

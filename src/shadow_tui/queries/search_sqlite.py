@@ -56,16 +56,17 @@ def keys_by_rowid_sql(spec: SearchableTable, rowid_count: int, *, with_time: boo
 
 
 def cjk_trigram_sql(spec: SearchableTable) -> str:
-    """Return the statement that finds CJK rows through the trigram index; parameters: MATCH expression, limit."""
+    """Return the statement that finds the newest CJK rows through the trigram index; parameters: MATCH expression, limit."""
     key = f"{spec.table}.{KEY_COLUMNS[spec.table]}"
     return (
         f"SELECT {key}, {spec.table}.created_at FROM {spec.table} "
-        f"WHERE {spec.table}.rowid IN (SELECT rowid FROM {spec.cjk} WHERE {spec.cjk} MATCH ?) LIMIT ?"
+        f"WHERE {spec.table}.rowid IN (SELECT rowid FROM {spec.cjk} WHERE {spec.cjk} MATCH ?) "
+        f"ORDER BY {spec.table}.created_at DESC LIMIT ?"
     )
 
 
 def cjk_scan_sql(spec: SearchableTable, term_count: int) -> str:
-    """Return the statement that scans the CJK rows for substrings.
+    """Return the statement that scans the CJK rows for substrings and keeps the newest matches.
 
     Parameters: each term's lowercased text once per indexed column, then the limit.
     """
@@ -76,7 +77,8 @@ def cjk_scan_sql(spec: SearchableTable, term_count: int) -> str:
     every_term = " AND ".join(f"({per_term})" for _term in range(term_count))
     return (
         f"SELECT {key}, {spec.table}.created_at FROM {spec.table} "
-        f"WHERE {spec.table}.rowid IN (SELECT id FROM {spec.cjk}_docsize) AND {every_term} LIMIT ?"
+        f"WHERE {spec.table}.rowid IN (SELECT id FROM {spec.cjk}_docsize) AND {every_term} "
+        f"ORDER BY {spec.table}.created_at DESC LIMIT ?"
     )
 
 
