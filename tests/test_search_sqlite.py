@@ -165,6 +165,22 @@ def test_cjk_substring_hits_newest_first(tmp_path: Path) -> None:
                 assert [hit.item_id for hit in hits] == expected, (query, limit)
 
 
+def test_output_kind_finds_word_in_command_too(tmp_path: Path) -> None:
+    # `grep -r quokka .` printed lines with quokka: asked for outputs only,
+    # the row is an output hit, though the command line matches as well.
+    path = tmp_path / "kinds.db"
+    session = make_session(1)
+    created = session.task.created_at
+    assert created is not None
+    session.commands = [CommandData("task0001-grep", "grep -r quokka .", "src/a.py: quokka = 1\n", created)]
+    asyncio.run(write_sessions(str(path), [session]))
+    for hits in (_engine_hits(path, "quokka", ("output",), 50), _sqlite_hits(path, "quokka", ("output",), 50)):
+        assert [(hit.item_id, hit.kind) for hit in hits] == [("task0001-grep", "output")]
+        assert "quokka = 1" in hits[0].snippet
+    for hits in (_engine_hits(path, "quokka", SEARCH_KINDS, 50), _sqlite_hits(path, "quokka", SEARCH_KINDS, 50)):
+        assert [(hit.item_id, hit.kind) for hit in hits] == [("task0001-grep", "command")]
+
+
 def test_equal_scores_across_tables_rank_newest_first(tmp_path: Path) -> None:
     # A command and an edit per task whose indexed texts are the same, so
     # both tables give them the same score. The texts differ in length from

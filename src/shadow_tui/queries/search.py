@@ -99,7 +99,7 @@ async def _best_hits(
         for spec in SEARCHABLE_TABLES:
             keys = [candidate.key for candidate in batch if candidate.spec == spec]
             if keys:
-                built.update({(spec.table, key): hit for key, hit in (await _build_hits(connection, spec, terms, keys)).items()})
+                built.update({(spec.table, key): hit for key, hit in (await _build_hits(connection, spec, terms, keys, kinds)).items()})
         for candidate in batch:
             hit = built.get((candidate.spec.table, candidate.key))
             if hit is not None and hit.kind in kinds:
@@ -185,6 +185,7 @@ async def _build_hits(
     spec: SearchableTable,
     terms: list[SearchTerm],
     keys: list[str],
+    kinds: set[SearchKind],
 ) -> dict[str, SearchHit]:
     """Read the rows of one table by primary key and return their hits by key."""
     table = TABLE_BY_NAME[spec.table]
@@ -200,7 +201,7 @@ async def _build_hits(
     )
     hits: dict[str, SearchHit] = {}
     for row in await connection.execute(statement):
-        kind, field_text = hit_kind_and_text(spec.table, row._mapping, terms)
+        kind, field_text = hit_kind_and_text(spec.table, row._mapping, terms, kinds)
         snippet, offsets, line = make_snippet(field_text, terms)
         hits[row.key] = SearchHit(
             kind=kind,

@@ -8,11 +8,11 @@ kind of a hit and its snippet from here, so their hits read the same.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from shadow_tui.queries.fts import SearchTerm, first_match_start, highlight_offsets
-from shadow_tui.queries.search_records import SearchKind
+from shadow_tui.queries.search_records import SEARCH_KINDS, SearchKind
 
 # Characters of each matched field read to build its snippet. A match past
 # this point is still found, but its snippet shows the start of the field.
@@ -84,12 +84,14 @@ def _stored_order(value: Any) -> tuple[int, Any]:
 
 
 def hit_kind_and_text(
-    table_name: str, fields: Mapping[str, Any], terms: list[SearchTerm]
+    table_name: str, fields: Mapping[str, Any], terms: list[SearchTerm], kinds: Collection[SearchKind] = SEARCH_KINDS
 ) -> tuple[SearchKind, str]:
     """Return the kind of a matched row and the text its snippet is cut from.
 
     A command row is a `command` hit when every term occurs in the command
-    line, else an `output` hit. A diff row whose diff has no match shows its path.
+    line, else an `output` hit. A row that matches in both is an `output`
+    hit when `kinds` asks for outputs and not for commands. A diff row whose
+    diff has no match shows its path.
     """
     if table_name == "chat_messages":
         return "message", fields["content"] or ""
@@ -98,6 +100,7 @@ def hit_kind_and_text(
         path = fields["file_path"] or ""
         return "diff", diff if first_match_start(diff, terms) is not None else path
     command = fields["command_text"] or ""
+    output = fields["output"] or ""
     matched = first_match_start(command, terms) is not None
     words_in_command = {word for word in re.findall(r"[^\W_]+", command.lower())}
     all_terms_in_command = all(
@@ -105,8 +108,10 @@ def hit_kind_and_text(
         for term in terms
     )
     if matched and all_terms_in_command:
+        if "command" not in kinds and "output" in kinds and first_match_start(output, terms) is not None:
+            return "output", output
         return "command", command
-    return "output", fields["output"] or ""
+    return "output", output
 
 
 def make_snippet(field_text: str, terms: list[SearchTerm]) -> tuple[str, list[tuple[int, int]], int]:

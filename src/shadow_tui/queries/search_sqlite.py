@@ -171,7 +171,7 @@ def _best_hits(
         for spec in SEARCHABLE_TABLES:
             keys = [candidate.key for candidate in batch if candidate.spec == spec]
             if keys:
-                built.update({(spec.table, key): hit for key, hit in _build_hits(connection, spec, terms, keys).items()})
+                built.update({(spec.table, key): hit for key, hit in _build_hits(connection, spec, terms, keys, kinds).items()})
         for candidate in batch:
             hit = built.get((candidate.spec.table, candidate.key))
             if hit is not None and hit.kind in kinds:
@@ -208,14 +208,15 @@ def _ranked_keys(
 
 
 def _build_hits(
-    connection: sqlite3.Connection, spec: SearchableTable, terms: list[SearchTerm], keys: list[str]
+    connection: sqlite3.Connection, spec: SearchableTable, terms: list[SearchTerm], keys: list[str],
+    kinds: set[SearchKind],
 ) -> dict[str, SearchHit]:
     """Read the rows of one table by primary key and return their hits by key."""
     reader = HitRowReader(connection, spec, blobs=utf8_database(connection))
     hits: dict[str, SearchHit] = {}
     for start in range(0, len(keys), KEYS_PER_STATEMENT):
         for row in reader.rows(keys[start:start + KEYS_PER_STATEMENT]):
-            kind, field_text = hit_kind_and_text(spec.table, row, terms)
+            kind, field_text = hit_kind_and_text(spec.table, row, terms, kinds)
             snippet, offsets, line = make_snippet(field_text, terms)
             found = str(row["key"])
             hits[found] = SearchHit(
