@@ -82,3 +82,24 @@ def test_first_match_start_agrees(text: str, query: str) -> None:
     terms = parse_search(query)
     spans = highlight_offsets(text, terms)
     assert first_match_start(text, terms) == (spans[0][0] if spans else None)
+
+
+def test_highlight_marks_phrase_not_words() -> None:
+    text = "- uses: actions/checkout@v3\n+ uses: actions/checkout@v4"
+    terms = parse_search("checkout@v4")
+    start = text.index("checkout@v4")
+    assert highlight_offsets(text, terms) == [(start, start + len("checkout@v4"))]
+    assert first_match_start(text, terms) == start
+
+
+def test_highlight_phrase_across_separators() -> None:
+    text = "see list_uploads, and the uploads list"
+    assert highlight_offsets(text, parse_search("list_uploads")) == [(4, 16)]
+    assert highlight_offsets(text, parse_search('"uploads list"')) == [(26, 38)]
+    assert highlight_offsets(text, parse_search("list_up*")) == [(4, 16)]
+
+
+def test_highlight_falls_back_to_words() -> None:
+    # The words occur apart, as in a snippet cut from the middle of a phrase.
+    text = "time passes in every zone"
+    assert highlight_offsets(text, parse_search('"time zone"')) == [(0, 4), (21, 25)]

@@ -117,13 +117,53 @@ def _word_patterns(term: SearchTerm) -> tuple[str, ...]:
     return tuple(patterns)
 
 
+@lru_cache(maxsize=256)
+def _phrase_pattern(term: SearchTerm) -> str | None:
+    """Return one expression for a term's words in order, with anything but letters and digits between them.
+
+    That is how the full-text index matched a term of several words
+    (`"time zone"`, `app.py`, `checkout@v4`). Returns None for a term of one word.
+    """
+    if len(term.words) < 2:
+        return None
+    parts = [re.escape(word) for word in term.words]
+    if term.prefix:
+        parts[-1] += r"[^\W_]*"
+    pattern = r"[\W_]+".join(parts)
+    if not contains_cjk(term.words[0]):
+        pattern = r"(?<![^\W_])" + pattern
+    if not term.prefix and not contains_cjk(term.words[-1]):
+        pattern += r"(?![^\W_])"
+    return pattern
+
+
+def _term_spans(term: SearchTerm, lowered: str) -> list[tuple[int, int]]:
+    """Return the spans of a term in lowered text: its phrase where it occurs, else each of its words."""
+    phrase = _phrase_pattern(term)
+    if phrase is not None:
+        spans = [match.span() for match in re.finditer(phrase, lowered)]
+        if spans:
+            return spans
+    return [match.span() for pattern in _word_patterns(term) for match in re.finditer(pattern, lowered)]
+
+
+def _term_start(term: SearchTerm, lowered: str) -> int | None:
+    """Return where the first span of `_term_spans` starts, stopping at the first match of each pattern."""
+    phrase = _phrase_pattern(term)
+    if phrase is not None:
+        match = re.search(phrase, lowered)
+        if match is not None:
+            return match.start()
+    starts = [match.start() for pattern in _word_patterns(term) if (match := re.search(pattern, lowered))]
+    return min(starts) if starts else None
+
+
 def highlight_offsets(text: str, terms: list[SearchTerm]) -> list[tuple[int, int]]:
-    """Return sorted, merged (start, end) spans in `text` where a term's words occur."""
+    """Return sorted, merged (start, end) spans in `text` where a term occurs: its phrase, else its words."""
     spans: list[tuple[int, int]] = []
     lowered = text.lower()
     for term in terms:
-        for pattern in _word_patterns(term):
-            spans += [match.span() for match in re.finditer(pattern, lowered)]
+        spans += _term_spans(term, lowered)
         if term.has_cjk or not spans:
             start = lowered.find(term.text.lower())
             if start >= 0:
@@ -147,11 +187,10 @@ def first_match_start(text: str, terms: list[SearchTerm]) -> int | None:
     found = False
     lowered = text.lower()
     for term in terms:
-        for pattern in _word_patterns(term):
-            match = re.search(pattern, lowered)
-            if match is not None:
-                found = True
-                first = match.start() if first is None else min(first, match.start())
+        start = _term_start(term, lowered)
+        if start is not None:
+            found = True
+            first = start if first is None else min(first, start)
         if term.has_cjk or not found:
             start = lowered.find(term.text.lower())
             if start >= 0:
