@@ -79,6 +79,19 @@ def test_search_invalid_kind(database: str) -> None:
     assert "invalid kind 'messages'" in result.stderr
 
 
+def test_search_empty_kind(database: str) -> None:
+    result = _search(database, "parser", "--kind", " , ")
+    assert result.exit_code == 2
+    assert "no kind given" in result.stderr
+
+
+@pytest.mark.parametrize("query", ["", "   "])
+def test_search_blank_text(database: str, query: str) -> None:
+    result = _search(database, query)
+    assert result.exit_code == 2
+    assert "the search text is empty" in result.stderr
+
+
 def test_search_task_filter(database: str) -> None:
     everywhere = json.loads(_search(database, "passed", "--format", "json").stdout)
     filtered = _search(database, "passed", "--query", "user:alice", "--format", "json")

@@ -19,7 +19,7 @@ from shadow_tui.queries.search_records import SearchHit
 from shadow_tui.tui.app import ShadowTuiApp, create_app
 from shadow_tui.tui.screens import search as search_screen
 from shadow_tui.tui.screens.main import MainScreen
-from shadow_tui.tui.screens.search import SearchScreen, hit_text, snippet_text
+from shadow_tui.tui.screens.search import SearchInput, SearchScreen, hit_text, snippet_text
 from shadow_tui.tui.widgets.hit_list import HitList
 
 
@@ -181,7 +181,7 @@ def test_kind_key_limits_kinds(search_db: str) -> None:
         await pilot.press("ctrl+o")
         assert screen.kind == "message"
         await wait_for(pilot, lambda: screen.hits == [])
-        assert "Search message in all tasks" in str(screen.query_one("#search-title").render())
+        assert "Search messages in all tasks" in str(screen.query_one("#search-title").render())
 
     run(search_db, body)
 
@@ -228,6 +228,35 @@ def test_sqlite3_error_falls_back_to_engine(search_db: str, monkeypatch: pytest.
         assert {found.task_id for found in screen.hits} == {"task0001", "task0004"}
 
     run(search_db, body)
+
+
+def test_status_counts_one_result(search_db: str) -> None:
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        screen = await open_search(app, pilot, "narwhal")
+        assert len(screen.hits) == 1
+        assert str(screen.query_one("#search-status").render()).startswith("1 result. ")
+
+    run(search_db, body)
+
+
+def test_page_keys_move_from_input(tmp_path: Path) -> None:
+    path = str(tmp_path / "many.db")
+    asyncio.run(write_sessions(path, [make_session(index, message=f"zebra number {index}") for index in range(1, 41)]))
+
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        screen = await open_search(app, pilot, "zebra")
+        results = screen.query_one(HitList)
+        assert len(screen.hits) == 40
+        await pilot.press("pagedown")
+        page = results.highlighted
+        assert page is not None and page > 1
+        await pilot.press("pagedown")
+        assert results.highlighted == 2 * page
+        await pilot.press("pageup")
+        assert results.highlighted == page
+        assert screen.query_one(SearchInput).has_focus
+
+    run(path, body)
 
 
 def test_slow_search_shows_notice(search_db: str, monkeypatch: pytest.MonkeyPatch) -> None:

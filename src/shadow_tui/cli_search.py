@@ -38,9 +38,12 @@ SHORT_ID_LENGTH = 12
 
 
 def parse_kinds(value: str | None) -> tuple[SearchKind, ...]:
-    """Parse `--kind message,output` into kinds; an unknown kind raises click.BadParameter."""
-    if not value:
+    """Parse `--kind message,output` into kinds; an unknown kind or an empty list raises click.BadParameter."""
+    if value is None:
         return SEARCH_KINDS
+    if not value.strip(" ,"):
+        raise click.BadParameter(f"no kind given: use one or more of {', '.join(SEARCH_KINDS)}, separated by commas",
+                                 param_hint="--kind")
     kinds: list[SearchKind] = []
     for item in value.split(","):
         name = item.strip().lower()
@@ -149,6 +152,8 @@ def search_command(
     and a trailing * matches a prefix (build*). Exit status 1 means nothing
     matched, as with grep.
     """
+    if not query.strip():
+        raise click.UsageError("the search text is empty: give one or more words, for example `shadow-tui search timeout`")
     selected_kinds = parse_kinds(kinds)
     hits = None
     if not filter_query.strip():

@@ -73,11 +73,13 @@ def snippet_text(hit: SearchHit) -> Text:
 
 
 class SearchInput(OrderedInput):
-    """The search text; up and down move through the results."""
+    """The search text; up, down, page down and page up move through the results."""
 
     BINDINGS = [
         Binding("down", "screen.move(1)", "Next result", show=False, id="search.next"),
         Binding("up", "screen.move(-1)", "Previous result", show=False, id="search.previous"),
+        Binding("pagedown", "screen.move_page(1)", "Results page down", show=False, id="search.page_down"),
+        Binding("pageup", "screen.move_page(-1)", "Results page up", show=False, id="search.page_up"),
     ]
 
 
@@ -135,7 +137,7 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
             threading.Thread(target=self._searcher.close, name="close-search-connection").start()
 
     def _title(self) -> Text:
-        kinds = self.kind or "messages, commands, outputs and diffs"
+        kinds = f"{self.kind}s" if self.kind else "messages, commands, outputs and diffs"
         scope = "tasks matching the list filter" if self.within_filter else "all tasks"
         return Text(f"Search {kinds} in {scope}")
 
@@ -190,7 +192,8 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
             self._show(hits, query)
             if hits:
                 more = f" (the best {RESULT_LIMIT})" if len(hits) >= RESULT_LIMIT else ""
-                self._set_status(f"{len(hits)} results{more}. Enter opens, ↑↓ move, Esc closes.")
+                count = "1 result" if len(hits) == 1 else f"{len(hits)} results"
+                self._set_status(f"{count}{more}. Enter opens, ↑↓ move, Esc closes.")
             else:
                 self._set_status(f"No match for {query!r}.")
         finally:
@@ -237,6 +240,13 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
         results = self.query_one(HitList)
         current = results.highlighted if results.highlighted is not None else -step
         results.move_highlight(current + step)
+
+    def action_move_page(self, direction: int) -> None:
+        results = self.query_one(HitList)
+        if direction > 0:
+            results.action_page_down()
+        else:
+            results.action_page_up()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
