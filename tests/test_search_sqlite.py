@@ -17,7 +17,9 @@ from shadow_tui.db.schema_version import REQUIRED_COLUMNS
 from shadow_tui.db.sqlite_reader import open_current_sqlite
 from shadow_tui.demo import write_demo_database
 from shadow_tui.queries.search_records import SEARCH_KINDS, SearchHit, SearchKind
+from shadow_tui.queries.fts import parse_search
 from shadow_tui.queries.search import search
+from shadow_tui.queries.search_hits import SNIPPET_SOURCE_CHARS, make_snippet, snippet_from_chunks
 from shadow_tui.queries.search_sqlite import search_sqlite
 
 NOW = datetime(2025, 7, 1, 12, 0, tzinfo=timezone.utc)
@@ -129,6 +131,36 @@ def test_sqlite_path_long_multibyte_values(tmp_path: Path) -> None:
         expected = _engine_hits(path, query, SEARCH_KINDS, 50)
         assert len(expected) >= 2, query
         assert _sqlite_hits(path, query, SEARCH_KINDS, 50) == expected, query
+
+
+def test_match_past_snippet_source(tmp_path: Path) -> None:
+    # The only match lies past the first SNIPPET_SOURCE_CHARS characters, in
+    # an output, a diff and a message: the snippet, line and spans still
+    # show it, the same on both paths.
+    path = tmp_path / "far.db"
+    filler = "".join(f"filler line {number} lorem ipsum ünïcödé 漢字\n" for number in range(9_000))
+    session = make_session(1, output=filler + "the quuxmark is here\n", diff="@@ -1 +1 @@\n" + filler + "+quuxmark\n",
+                           message=filler + "a quuxmark at last")
+    asyncio.run(write_sessions(str(path), [session]))
+    assert len(filler) > SNIPPET_SOURCE_CHARS
+    engine = _engine_hits(path, "quuxmark", SEARCH_KINDS, 50)
+    assert _sqlite_hits(path, "quuxmark", SEARCH_KINDS, 50) == engine
+    assert sorted(hit.kind for hit in engine) == ["diff", "message", "output"]
+    for hit in engine:
+        assert len(hit.offsets) == 1
+        start, end = hit.offsets[0]
+        assert hit.snippet[start:end] == "quuxmark"
+        assert hit.snippet.startswith("…")
+        assert hit.line == (9_001 if hit.kind == "diff" else 9_000)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 7, 1_000, 1_024, 1_025, 5_000, 100_000])
+def test_chunk_scanner_matches_whole_text(chunk_size: int) -> None:
+    text = "".join(f"line {number} with words\n" for number in range(3_000)) + "the walrus tail\nend"
+    terms = parse_search("walrus")
+    chunks = [text[start:start + chunk_size] for start in range(0, len(text), chunk_size)]
+    assert snippet_from_chunks(chunks, terms) == make_snippet(text, terms)
+    assert snippet_from_chunks(chunks, parse_search("xylophonequartz")) is None
 
 
 def test_equal_scores_rank_newest_first(tmp_path: Path) -> None:

@@ -121,7 +121,7 @@ def _word_patterns(term: SearchTerm) -> tuple[str, ...]:
 def _phrase_pattern(term: SearchTerm) -> str | None:
     """Return one expression for a term's words in order, with anything but letters and digits between them.
 
-    That is how the full-text index matched a term of several words
+    That is how the full-text index matches a term of several words
     (`"time zone"`, `app.py`, `checkout@v4`). Returns None for a term of one word.
     """
     if len(term.words) < 2:

@@ -8,8 +8,8 @@ reaches it only through the value's chain of overflow pages. For the 20 MB
 output of the benchmark's heaviest task that took 14 to 28 ms per hit.
 
 So outputs and diffs are read through SQLite's incremental blob I/O, which
-reads only the requested bytes (7 ms for that output), and the created_at
-of commands and edits comes from their `(task_id, created_at)` index, which
+reads only the requested bytes (7 ms for that output). The created_at of
+commands and edits comes from their `(task_id, created_at)` index, which
 contains it next to the rowid. Messages keep plain SQL: a task can have 10,000
 of them, which that index would scan for each hit, and they are short.
 `tests/test_search_sqlite.py` compares the hits with the SQLAlchemy path's.
@@ -31,6 +31,8 @@ LONG_COLUMNS = {("task_commands", "output"), ("file_edits", "diff")}
 TIME_FROM_INDEX = {"task_commands", "file_edits"}
 # A UTF-8 character takes at most 4 bytes.
 UTF8_MAX_BYTES = 4
+# Characters (or bytes, through a blob handle) read per step when a long field is scanned for its first match.
+SCAN_CHUNK_CHARS = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,28 @@ class HitRowReader:
                 if self._long(column):
                     row[column] = self._read_long(index, row)
             yield row
+
+    def chunks(self, index: int, row: dict[str, Any]) -> Iterator[str]:
+        """Yield the whole text of an indexed column of a row, from its start, a chunk at a time."""
+        table = self.spec.table
+        column = self.spec.columns[index]
+        if self._long(column):
+            for stored in self.spec.stored_columns(index):
+                if row[f"{stored}:type"] != "null":
+                    yield from read_text_chunks(self.connection, table, stored, row["rowid"])
+                    return
+            return
+        start = 1
+        while True:
+            found = self.connection.execute(
+                f"SELECT substr({self.spec.source(index, table)}, ?, ?) FROM {table} WHERE rowid = ?",
+                (start, SCAN_CHUNK_CHARS, row["rowid"]),
+            ).fetchone()
+            text = None if found is None else found[0]
+            if not text:
+                return
+            yield text
+            start += len(text)
 
     def _long(self, column: str) -> bool:
         return self.blobs and (self.spec.table, column) in LONG_COLUMNS
@@ -105,6 +129,15 @@ def read_text_start(connection: sqlite3.Connection, table: str, column: str, row
         data = blob.read(wanted)
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     return decoder.decode(data, final=len(data) < wanted)[:chars]
+
+
+def read_text_chunks(connection: sqlite3.Connection, table: str, column: str, rowid: int) -> Iterator[str]:
+    """Yield a stored UTF-8 value as text, SCAN_CHUNK_CHARS bytes at a time, decoded as `read_text_start` decodes."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    with connection.blobopen(table, column, rowid, readonly=True) as blob:
+        while data := blob.read(SCAN_CHUNK_CHARS):
+            yield decoder.decode(data)
+    yield decoder.decode(b"", final=True)
 
 
 def utf8_database(connection: sqlite3.Connection) -> bool:

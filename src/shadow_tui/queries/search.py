@@ -26,9 +26,10 @@ from shadow_tui.queries.fts import (
 )
 from shadow_tui.queries.search_records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search_hits import (
-    KEY_COLUMNS, KEYS_PER_STATEMENT, KINDS_BY_TABLE, RANK_WINDOW, SNIPPET_SOURCE_CHARS, best_of_window,
-    hit_kind_and_text, make_snippet, order_ranked,
+    KEY_COLUMNS, KEYS_PER_STATEMENT, KINDS_BY_TABLE, RANK_WINDOW, SNIPPET_COLUMN_BY_KIND, SNIPPET_SOURCE_CHARS,
+    ChunkScanner, best_of_window, hit_kind_and_text, make_snippet, needs_scan, order_ranked,
 )
+from shadow_tui.queries.hit_rows_sqlite import SCAN_CHUNK_CHARS
 
 
 async def search(
@@ -200,9 +201,13 @@ async def _build_hits(
         .where(key.in_(keys))
     )
     hits: dict[str, SearchHit] = {}
-    for row in await connection.execute(statement):
+    for row in (await connection.execute(statement)).all():
         kind, field_text = hit_kind_and_text(spec.table, row._mapping, terms, kinds)
         snippet, offsets, line = make_snippet(field_text, terms)
+        if connection.dialect.name == "sqlite" and needs_scan(kind, row._mapping, spec.columns, terms):
+            scanned = await _scan_snippet(connection, spec, SNIPPET_COLUMN_BY_KIND[kind], key == row.key, terms)
+            if scanned is not None:
+                snippet, offsets, line = scanned
         hits[row.key] = SearchHit(
             kind=kind,
             task_id=row.task_id,
@@ -214,6 +219,30 @@ async def _build_hits(
             task_title=row.title,
         )
     return hits
+
+
+async def _scan_snippet(
+    connection: AsyncConnection, spec: SearchableTable, index: int, where: Any, terms: list[SearchTerm]
+) -> tuple[str, list[tuple[int, int]], int] | None:
+    """Read an indexed column of one row in chunks until its first match; return that match's snippet, or None.
+
+    Each `substr` makes SQLite load the whole value, so the chunks are four
+    times as long as on the `sqlite3` path, which reads through blob handles.
+    """
+    table = TABLE_BY_NAME[spec.table]
+    source = indexed_text(spec, index)
+    scanner = ChunkScanner(terms)
+    start = 1
+    while True:
+        text = (await connection.execute(
+            select(func.substr(source, start, 4 * SCAN_CHUNK_CHARS)).select_from(table).where(where)
+        )).scalar()
+        if not text:
+            return scanner.finish()
+        found = scanner.feed(text)
+        if found is not None:
+            return found
+        start += len(text)
 
 
 __all__ = ["make_snippet", "search"]

@@ -14,9 +14,17 @@ from typing import Any
 from shadow_tui.queries.fts import SearchTerm, first_match_start, highlight_offsets
 from shadow_tui.queries.search_records import SEARCH_KINDS, SearchKind
 
-# Characters of each matched field read to build its snippet. A match past
-# this point is still found, but its snippet shows the start of the field.
+# Characters of each matched field read at first to build its snippet. When
+# a field this long has no match in them, the rest is read in chunks until
+# the first match (`snippet_from_chunks`), on SQLite only: PostgreSQL
+# indexes no further than this.
 SNIPPET_SOURCE_CHARS = 262_144
+# Characters kept from the end of one chunk for the next, so that a match
+# across the boundary is found with context on both sides. Terms longer
+# than this are not found across a boundary.
+CHUNK_OVERLAP_CHARS = 1_024
+# The indexed column whose text a hit of each kind shows, by its index in `SearchableTable.columns`.
+SNIPPET_COLUMN_BY_KIND: dict[SearchKind, int] = {"message": 0, "output": 1, "diff": 1}
 SNIPPET_BEFORE = 60
 SNIPPET_AFTER = 160
 # On SQLite, a search ranks at most this many matches of each table, the most
@@ -90,7 +98,7 @@ def hit_kind_and_text(
 
     A command row is a `command` hit when every term occurs in the command
     line, else an `output` hit. A row that matches in both is an `output`
-    hit when `kinds` asks for outputs and not for commands. A diff row whose
+    hit when `kinds` includes outputs and not commands. A diff row whose
     diff has no match shows its path.
     """
     if table_name == "chat_messages":
@@ -112,6 +120,69 @@ def hit_kind_and_text(
             return "output", output
         return "command", command
     return "output", output
+
+
+def needs_scan(kind: SearchKind, fields: Mapping[str, Any], columns: tuple[str, ...], terms: list[SearchTerm]) -> bool:
+    """Tell whether a hit's field was cut at SNIPPET_SOURCE_CHARS with no match in the part read."""
+    index = SNIPPET_COLUMN_BY_KIND.get(kind)
+    if index is None:
+        return False
+    text = fields[columns[index]]
+    return isinstance(text, str) and len(text) >= SNIPPET_SOURCE_CHARS and first_match_start(text, terms) is None
+
+
+class ChunkScanner:
+    """Scanner for the first match in a text fed chunk by chunk from its start, which cuts its snippet as `make_snippet` does.
+
+    The result does not depend on where the chunks end, so both search
+    paths cut the same snippet.
+    """
+
+    def __init__(self, terms: list[SearchTerm]) -> None:
+        self.terms = terms
+        self._window = ""
+        self._carried = ""
+        self._lines_before = 0
+
+    def feed(self, chunk: str) -> tuple[str, list[tuple[int, int]], int] | None:
+        """Add the next chunk; return the snippet, its spans and line once a match has enough text after it."""
+        if not chunk:
+            return None
+        if self._window:
+            # The previous window had no match early enough: keep its end for context.
+            self._carried = self._window[-CHUNK_OVERLAP_CHARS:]
+            self._lines_before += self._window.count("\n", 0, len(self._window) - len(self._carried))
+        self._window = self._carried + chunk
+        found = first_match_start(self._window, self.terms)
+        if found is not None and found + CHUNK_OVERLAP_CHARS <= len(self._window):
+            return self._snippet()
+        return None
+
+    def finish(self) -> tuple[str, list[tuple[int, int]], int] | None:
+        """Return the snippet of a match in the last chunk, or None when the text has no match."""
+        if self._window and first_match_start(self._window, self.terms) is not None:
+            return self._snippet()
+        return None
+
+    def _snippet(self) -> tuple[str, list[tuple[int, int]], int]:
+        snippet, offsets, line = make_snippet(self._window, self.terms)
+        if self._carried and not snippet.startswith("…"):
+            # The window starts inside the text, so text precedes the snippet.
+            snippet = "…" + snippet
+            offsets = [(start + 1, end + 1) for start, end in offsets]
+        return snippet, offsets, self._lines_before + line
+
+
+def snippet_from_chunks(
+    chunks: Iterable[str], terms: list[SearchTerm]
+) -> tuple[str, list[tuple[int, int]], int] | None:
+    """Scan a text given as chunks from its start; return the snippet of its first match, or None."""
+    scanner = ChunkScanner(terms)
+    for chunk in chunks:
+        found = scanner.feed(chunk)
+        if found is not None:
+            return found
+    return scanner.finish()
 
 
 def make_snippet(field_text: str, terms: list[SearchTerm]) -> tuple[str, list[tuple[int, int]], int]:

@@ -22,8 +22,8 @@ from shadow_tui.queries.hit_rows_sqlite import HitRowReader, utf8_database
 from shadow_tui.queries.fts import SearchTerm, parse_search, sqlite_match, sqlite_trigram_match
 from shadow_tui.queries.search_records import SEARCH_KINDS, SearchHit, SearchKind
 from shadow_tui.queries.search_hits import (
-    KEY_COLUMNS, KEYS_PER_STATEMENT, KINDS_BY_TABLE, RANK_WINDOW, best_of_window,
-    hit_kind_and_text, make_snippet, order_ranked,
+    KEY_COLUMNS, KEYS_PER_STATEMENT, KINDS_BY_TABLE, RANK_WINDOW, SNIPPET_COLUMN_BY_KIND, best_of_window,
+    hit_kind_and_text, make_snippet, needs_scan, order_ranked, snippet_from_chunks,
 )
 
 
@@ -218,6 +218,10 @@ def _build_hits(
         for row in reader.rows(keys[start:start + KEYS_PER_STATEMENT]):
             kind, field_text = hit_kind_and_text(spec.table, row, terms, kinds)
             snippet, offsets, line = make_snippet(field_text, terms)
+            if needs_scan(kind, row, spec.columns, terms):
+                scanned = snippet_from_chunks(reader.chunks(SNIPPET_COLUMN_BY_KIND[kind], row), terms)
+                if scanned is not None:
+                    snippet, offsets, line = scanned
             found = str(row["key"])
             hits[found] = SearchHit(
                 kind=kind,
