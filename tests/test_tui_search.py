@@ -259,6 +259,28 @@ def test_page_keys_move_from_input(tmp_path: Path) -> None:
     run(path, body)
 
 
+def test_search_reopens_where_it_closed(search_db: str) -> None:
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        screen = await open_search(app, pilot, "zebra")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: screen.kind == "message" and screen.searched == "zebra")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen) and app.screen is not screen)
+        reopened = app.screen
+        assert isinstance(reopened, SearchScreen)
+        assert reopened.query_one(SearchInput).value == "zebra"
+        assert reopened.kind == "message"
+        await wait_for(pilot, lambda: reopened.searched == "zebra")
+        assert {found.task_id for found in reopened.hits} == {"task0001", "task0004"}
+        # The text is selected, so typing replaces it.
+        await pilot.press(*"narwhal")
+        assert reopened.query_one(SearchInput).value == "narwhal"
+
+    run(search_db, body)
+
+
 def test_slow_search_shows_notice(search_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     release = threading.Event()
     file_search = sqlite_searcher.SqliteSearcher.search

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import ComposeResult
@@ -31,6 +32,10 @@ from shadow_tui.tui.widgets.query_bar import QueryBar, clear_statuses, toggle_st
 from shadow_tui.tui.widgets.summary import Summary
 from shadow_tui.tui.widgets.task_list import LIVE_STATUSES, TaskList
 from shadow_tui.tui.workers import reports_errors
+
+if TYPE_CHECKING:
+    # Imported when search opens, so start-up does not load the search screen.
+    from shadow_tui.tui.screens.search import SearchState
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +89,8 @@ class MainScreen(Screen[None]):
         self._hold_detail = False
         self._highlight_timer: Timer | None = None
         self._refresh_timer: Timer | None = None
+        self._search_state: SearchState | None = None
+        """The query, kind and scope that the search screen had when it last closed."""
         self.started = False
         """True once `start` ran: the engine is open and everything loads through it."""
         self._mounted = False
@@ -322,13 +329,16 @@ class MainScreen(Screen[None]):
     # Actions ------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        from shadow_tui.tui.screens.search import SearchScreen
+        from shadow_tui.tui.screens.search import SearchScreen, SearchState
+
+        if self._search_state is None:
+            self._search_state = SearchState()
 
         def chosen(result: tuple[SearchHit, str] | None) -> None:
             if result is not None:
                 self.open_hit(*result)
 
-        self.app.push_screen(SearchScreen(task_filter=self.task_list.task_filter), chosen)
+        self.app.push_screen(SearchScreen(task_filter=self.task_list.task_filter, state=self._search_state), chosen)
 
     def action_show_tab(self, key: str) -> None:
         """Switch the detail tab; in the narrow layout, open the selected task there first."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from rich.text import Text
@@ -72,6 +73,15 @@ def snippet_text(hit: SearchHit) -> Text:
     return snippet
 
 
+@dataclass
+class SearchState:
+    """The query, kind and scope of a search screen, so that the next one opens with them."""
+
+    query: str = ""
+    kind: SearchKind | None = None
+    within_filter: bool = False
+
+
 class SearchInput(OrderedInput):
     """The search text; up, down, page down and page up move through the results."""
 
@@ -101,12 +111,16 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
     SearchScreen HitList { height: 1fr; border: none; padding: 0; }
     """
 
-    def __init__(self, *, task_filter: TaskFilter | None = None, query: str = "") -> None:
+    def __init__(
+        self, *, task_filter: TaskFilter | None = None, query: str = "", state: SearchState | None = None
+    ) -> None:
+        """Open with `query`, or with the query, kind and scope of `state`, which the screen keeps up to date."""
         super().__init__()
         self.list_filter = task_filter if task_filter is not None and not task_filter.is_empty() else None
-        self.within_filter = False
-        self.kind: SearchKind | None = None
-        self._initial = query
+        self._state = state
+        self.within_filter = state is not None and state.within_filter and self.list_filter is not None
+        self.kind: SearchKind | None = state.kind if state is not None else None
+        self._initial = query or (state.query if state is not None else "")
         self._timer: Timer | None = None
         self._searching_notice: Timer | None = None
         self._generation = 0
@@ -150,6 +164,8 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if self._state is not None:
+            self._state.query = event.value
         self._schedule()
 
     def _schedule(self) -> None:
@@ -272,6 +288,8 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
     def action_next_kind(self) -> None:
         order: list[SearchKind | None] = [None, *SEARCH_KINDS]
         self.kind = order[(order.index(self.kind) + 1) % len(order)]
+        if self._state is not None:
+            self._state.kind = self.kind
         self.query_one("#search-title", Static).update(self._title())
         self._schedule()
 
@@ -280,6 +298,8 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
             self.notify("The list has no filter to search within.", markup=False)
             return
         self.within_filter = not self.within_filter
+        if self._state is not None:
+            self._state.within_filter = self.within_filter
         self.query_one("#search-title", Static).update(self._title())
         self._schedule()
 
