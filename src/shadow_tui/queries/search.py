@@ -160,8 +160,15 @@ async def _ranked_keys(
                 rowid.in_(select(literal_column("id")).select_from(text(f"{spec.cjk}_docsize"))),
                 _substring_all(table, spec, terms, dialect),
             )
-        # Substring matches have no score, so the newest of them are kept.
-        cjk_rows = select(key, created_at).where(cjk_match, *extra).order_by(created_at.desc()).limit(limit)
+        # Substring matches have no score: of the same window of matches as ranked words, the newest are kept.
+        cjk_window = (
+            select(key.label("key"), created_at.label("created_at"))
+            .where(cjk_match, *extra)
+            .order_by(rowid.desc())
+            .limit(RANK_WINDOW)
+            .subquery()
+        )
+        cjk_rows = select(cjk_window.c.key, cjk_window.c.created_at).order_by(cjk_window.c.created_at.desc()).limit(limit)
         seen = {found for found, _score, _created_at in ranked}
         # Substring hits in CJK rows have no bm25 score; they follow the ranked ones.
         ranked += [(str(row[0]), 0.0, row[1]) for row in await connection.execute(cjk_rows) if row[0] not in seen]

@@ -55,14 +55,24 @@ def keys_by_rowid_sql(spec: SearchableTable, rowid_count: int, *, with_time: boo
     )
 
 
+def _newest_of_window(spec: SearchableTable, condition: str) -> str:
+    """Return a statement that keeps, of the RANK_WINDOW most recently stored rows meeting `condition`, the newest.
+
+    Substring matches in CJK text have no score, so they are ordered by
+    created_at, within the same window of matches as ranked words.
+    Its last parameter is the limit.
+    """
+    key = f"{spec.table}.{KEY_COLUMNS[spec.table]}"
+    window = (
+        f"SELECT {key} AS key, {spec.table}.created_at AS created_at FROM {spec.table} "
+        f"WHERE {condition} ORDER BY {spec.table}.rowid DESC LIMIT {RANK_WINDOW}"
+    )
+    return f"SELECT key, created_at FROM ({window}) ORDER BY created_at DESC LIMIT ?"
+
+
 def cjk_trigram_sql(spec: SearchableTable) -> str:
     """Return the statement that finds the newest CJK rows through the trigram index; parameters: MATCH expression, limit."""
-    key = f"{spec.table}.{KEY_COLUMNS[spec.table]}"
-    return (
-        f"SELECT {key}, {spec.table}.created_at FROM {spec.table} "
-        f"WHERE {spec.table}.rowid IN (SELECT rowid FROM {spec.cjk} WHERE {spec.cjk} MATCH ?) "
-        f"ORDER BY {spec.table}.created_at DESC LIMIT ?"
-    )
+    return _newest_of_window(spec, f"{spec.table}.rowid IN (SELECT rowid FROM {spec.cjk} WHERE {spec.cjk} MATCH ?)")
 
 
 def cjk_scan_sql(spec: SearchableTable, term_count: int) -> str:
@@ -70,16 +80,11 @@ def cjk_scan_sql(spec: SearchableTable, term_count: int) -> str:
 
     Parameters: each term's lowercased text once per indexed column, then the limit.
     """
-    key = f"{spec.table}.{KEY_COLUMNS[spec.table]}"
     per_term = " OR ".join(
         f"instr(lower({spec.source(index, spec.table)}), ?) > 0" for index in range(len(spec.columns))
     )
     every_term = " AND ".join(f"({per_term})" for _term in range(term_count))
-    return (
-        f"SELECT {key}, {spec.table}.created_at FROM {spec.table} "
-        f"WHERE {spec.table}.rowid IN (SELECT id FROM {spec.cjk}_docsize) AND {every_term} "
-        f"ORDER BY {spec.table}.created_at DESC LIMIT ?"
-    )
+    return _newest_of_window(spec, f"{spec.table}.rowid IN (SELECT id FROM {spec.cjk}_docsize) AND {every_term}")
 
 
 @dataclass(frozen=True, slots=True)
