@@ -115,7 +115,8 @@ async def _search(app: ShadowTuiApp, pilot: Any, watcher: FrameWatcher, words: l
                               lambda word=word: setattr(search_input, "value", word), f"the typed word {word!r}")
         await asyncio.sleep(KEY_INTERVAL_SECONDS)
         if screen._timer is None:
-            raise RuntimeError(f"the typing delay ran out before Enter was pressed for {word!r}")
+            raise RuntimeError(f"timed out: the typing delay for {word!r} ended before Enter was pressed; "
+                               "run the benchmark again on an idle machine")
 
         def shown(word: str = word) -> bool:
             return screen.searched == word

@@ -82,7 +82,7 @@ def test_search_invalid_kind(database: str) -> None:
 def test_search_empty_kind(database: str) -> None:
     result = _search(database, "parser", "--kind", " , ")
     assert result.exit_code == 2
-    assert "no kind given" in result.stderr
+    assert "missing kind" in result.stderr
 
 
 @pytest.mark.parametrize("query", ["", "   "])

@@ -135,7 +135,7 @@ def test_sqlite_path_long_multibyte_values(tmp_path: Path) -> None:
 
 def test_match_past_snippet_source(tmp_path: Path) -> None:
     # The only match lies past the first SNIPPET_SOURCE_CHARS characters, in
-    # an output, a diff and a message: the snippet, line and spans still
+    # an output, a diff and a message. The snippet, line and spans still
     # show it, the same on both paths.
     path = tmp_path / "far.db"
     filler = "".join(f"filler line {number} lorem ipsum ünïcödé 漢字\n" for number in range(9_000))
@@ -197,9 +197,9 @@ def test_cjk_substring_hits_newest_first(tmp_path: Path) -> None:
                 assert [hit.item_id for hit in hits] == expected, (query, limit)
 
 
-def test_output_kind_finds_word_in_command_too(tmp_path: Path) -> None:
-    # `grep -r quokka .` printed lines with quokka: asked for outputs only,
-    # the row is an output hit, though the command line matches as well.
+def test_output_kind_with_matching_command(tmp_path: Path) -> None:
+    # `grep -r quokka .` printed lines with quokka. With only outputs
+    # requested, the row is an output hit, though its command line matches too.
     path = tmp_path / "kinds.db"
     session = make_session(1)
     created = session.task.created_at
@@ -213,7 +213,7 @@ def test_output_kind_finds_word_in_command_too(tmp_path: Path) -> None:
         assert [(hit.item_id, hit.kind) for hit in hits] == [("task0001-grep", "command")]
 
 
-def test_equal_scores_across_tables_rank_newest_first(tmp_path: Path) -> None:
+def test_cross_table_ties_newest_first(tmp_path: Path) -> None:
     # A command and an edit per task whose indexed texts are the same, so
     # both tables give them the same score. The texts differ in length from
     # task to task, so no two rows of one table tie, and only created_at

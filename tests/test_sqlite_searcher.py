@@ -74,7 +74,7 @@ def test_text_start_matches_substr(tmp_path: Path, text: str) -> None:
     connection.close()
 
 
-def test_text_start_replaces_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+def test_text_start_replaces_invalid_utf8(tmp_path: Path) -> None:
     connection = sqlite3.connect(tmp_path / "blob.db")
     connection.execute("CREATE TABLE t (value TEXT)")
     connection.execute("INSERT INTO t (value) VALUES (CAST(? AS TEXT))", (b"ok \xff done",))

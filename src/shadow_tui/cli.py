@@ -73,7 +73,7 @@ def _reject_command_typo(word: str, commands: set[str]) -> None:
     """
     if word.startswith("-") or os.path.exists(word) or "/" in word or "." in word or ":" in word:
         return
-    import difflib  # Only for a word that may be a mistyped command; it costs 5 ms of start-up.
+    import difflib  # Imported only for a word that may be a mistyped command, because it costs 5 ms of start-up.
 
     close = difflib.get_close_matches(word, sorted(commands - {"browse"}), n=1, cutoff=0.7)
     if close:

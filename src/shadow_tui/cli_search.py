@@ -42,7 +42,7 @@ def parse_kinds(value: str | None) -> tuple[SearchKind, ...]:
     if value is None:
         return SEARCH_KINDS
     if not value.strip(" ,"):
-        raise click.BadParameter(f"no kind given: use one or more of {', '.join(SEARCH_KINDS)}, separated by commas",
+        raise click.BadParameter(f"missing kind: use one or more of {', '.join(SEARCH_KINDS)}, separated by commas",
                                  param_hint="--kind")
     kinds: list[SearchKind] = []
     for item in value.split(","):

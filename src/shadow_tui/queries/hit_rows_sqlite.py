@@ -124,11 +124,11 @@ def read_text_start(connection: sqlite3.Connection, table: str, column: str, row
     A character cut at the end of the bytes read is dropped, and bytes that
     are not UTF-8 become U+FFFD.
     """
-    wanted = chars * UTF8_MAX_BYTES
+    byte_count = chars * UTF8_MAX_BYTES
     with connection.blobopen(table, column, rowid, readonly=True) as blob:
-        data = blob.read(wanted)
+        data = blob.read(byte_count)
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    return decoder.decode(data, final=len(data) < wanted)[:chars]
+    return decoder.decode(data, final=len(data) < byte_count)[:chars]
 
 
 def read_text_chunks(connection: sqlite3.Connection, table: str, column: str, rowid: int) -> Iterator[str]:

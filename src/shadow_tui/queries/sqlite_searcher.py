@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 
 class SqliteSearcher:
-    """Searches one SQLite file through a connection opened at the first search and kept until `close`.
+    """Searcher of one SQLite file, through a connection opened at the first search and kept until `close`.
 
     Searches may come from different threads, one at a time: a search that
     starts while another runs waits for it.
@@ -62,7 +62,7 @@ class SqliteSearcher:
                 return None
 
     def close(self) -> None:
-        """Close the connection, after the search that runs, if any; later searches return None."""
+        """Close the connection once a running search ends. Later searches return None."""
         with self._lock:
             self._close_connection()
             self._usable = False

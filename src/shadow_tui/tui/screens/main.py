@@ -90,7 +90,7 @@ class MainScreen(Screen[None]):
         self._highlight_timer: Timer | None = None
         self._refresh_timer: Timer | None = None
         self._search_state: SearchState | None = None
-        """The query, kind and scope that the search screen had when it last closed."""
+        """The query, kind and scope of the last search screen, which the next one opens with."""
         self.started = False
         """True once `start` ran: the engine is open and everything loads through it."""
         self._mounted = False

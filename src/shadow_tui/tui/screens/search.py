@@ -83,7 +83,7 @@ class SearchState:
 
 
 class SearchInput(OrderedInput):
-    """The search text; up, down, page down and page up move through the results."""
+    """The search text. Up, down, page down and page up move through the results."""
 
     BINDINGS = [
         Binding("down", "screen.move(1)", "Next result", show=False, id="search.next"),
