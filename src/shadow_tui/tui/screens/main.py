@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, work
@@ -25,6 +24,7 @@ from shadow_tui.queries.records import TaskRow
 from shadow_tui.queries.search_records import SearchHit
 from shadow_tui.tui.collector import freeze_startup_objects
 from shadow_tui.tui.messages import FilterApplied, ListReloaded, TaskChosen, TaskHighlighted
+from shadow_tui.tui.screens.task_actions import TaskActionsMixin
 from shadow_tui.tui.widgets.connection_status import ConnectionStatus
 from shadow_tui.tui.widgets.detail import TABS, DetailView
 from shadow_tui.tui.widgets.key_footer import KeyFooter
@@ -54,7 +54,7 @@ def _finished_read(read: asyncio.Future[FirstPage | None] | None) -> FirstPage |
     return read.result()
 
 
-class MainScreen(Screen[None]):
+class MainScreen(TaskActionsMixin, Screen[None]):
     """The list of tasks and the open task."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_COLUMNS, "-wide")]
@@ -361,45 +361,6 @@ class MainScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.reload_all()
         self.notify("Refreshing.", timeout=1.5, markup=False)
-
-    def action_copy_task_id(self) -> None:
-        focused = self.focused
-        in_detail = focused is not None and self.detail in focused.ancestors_with_self
-        task = self.detail.task_row if in_detail else self.task_list.selected_task
-        if task is None:
-            self.notify("No task selected to copy.", severity="warning", markup=False)
-            return
-        from shadow_tui.tui.clipboard import copy_text
-
-        copy_text(self.app, task.task_id)
-        self.notify(f"Copied task id {task.task_id}.", markup=False)
-
-    def action_export(self) -> None:
-        """Ask where to write the open (or selected) task as Markdown or HTML."""
-        # The exporters and the prompt are imported on first use, not before the first frame.
-        from shadow_tui.export.files import default_export_path
-        from shadow_tui.tui.widgets.prompt import PromptScreen
-
-        task = self.detail.task_row or self.task_list.selected_task
-        if task is None:
-            self.notify("No task selected to export.", severity="warning", markup=False)
-            return
-        suggestion = str(default_export_path(task.task_id, Path.cwd()))
-
-        def write(value: str | None) -> None:
-            if value is not None:
-                self._export(task.task_id, value)
-
-        self.app.push_screen(PromptScreen("Export to (.md or .html):", value=suggestion), write)
-
-    @work(exclusive=True, group="export", exit_on_error=False, description="_export")
-    @reports_errors("Exporting the task")
-    async def _export(self, task_id: str, value: str) -> None:
-        from shadow_tui.export.files import export_task_file, resolve_export_path
-
-        path, export_format = resolve_export_path(value, task_id, folder=Path.cwd())
-        written = await export_task_file(self.app.engine, task_id, path, export_format)  # type: ignore[attr-defined]
-        self.notify(f"Wrote {written}", markup=False)
 
     def action_focus_filter(self) -> None:
         self.remove_class("-detail-open")
