@@ -309,6 +309,57 @@ def test_slow_search_shows_notice(search_db: str, monkeypatch: pytest.MonkeyPatc
     run(search_db, body)
 
 
+def test_enter_before_results_opens_first_hit(search_db: str) -> None:
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        main = app.main_screen
+        assert main is not None
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        # Enter comes well within the typing delay, before any search ran.
+        await pilot.press(*"narwhal", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await wait_for(pilot, lambda: main.detail.task_row is not None)
+        assert main.detail.task_row is not None
+        assert main.detail.task_row.task_id == "task0003"
+        assert main.detail.active_tab == "diffs"
+
+    run(search_db, body)
+
+
+def test_enter_during_search_waits_for_current_text(search_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    file_search = sqlite_searcher.SqliteSearcher.search
+
+    def search_walrus_blocked(self: sqlite_searcher.SqliteSearcher, query: str, **options: object) -> list[SearchHit] | None:
+        if query == "walrus":
+            release.wait(30)
+        return file_search(self, query, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite_searcher.SqliteSearcher, "search", search_walrus_blocked)
+
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        main = app.main_screen
+        assert main is not None
+        screen = await open_search(app, pilot, "zebra")
+        search_input = screen.query_one(SearchInput)
+        search_input.value = "walrus"
+        await wait_for(pilot, lambda: screen._running is not None and screen._timer is None)
+        # The zebra results are still on screen; Enter must not open one of them.
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert app.screen is screen
+        release.set()
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await wait_for(pilot, lambda: main.detail.task_row is not None)
+        assert main.detail.task_row is not None
+        assert main.detail.task_row.task_id == "task0002"
+
+    try:
+        run(search_db, body)
+    finally:
+        release.set()
+
+
 def _screen_lines(db: str, text: str) -> tuple[list[SearchHit], list[str]]:
     """Search `text` in the app on `db`, and return the hits and the lines of the result list on screen."""
     found: dict[str, object] = {}

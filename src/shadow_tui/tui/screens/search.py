@@ -124,6 +124,10 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
         self._timer: Timer | None = None
         self._searching_notice: Timer | None = None
         self._generation = 0
+        self._running: int | None = None
+        """The generation of the search that runs now, if any."""
+        self._open_when_shown = False
+        """True when Enter came before the current text's results, so the first hit opens when they arrive."""
         self.hits: list[SearchHit] = []
         self._searcher: SqliteSearcher | None = None
         self.searched = ""
@@ -173,6 +177,7 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
             self._timer.stop()
         self._stop_searching_notice()
         self._generation += 1
+        self._open_when_shown = False
         self._timer = self.set_timer(SEARCH_DELAY_SECONDS, self._start_search)
 
     def _start_search(self) -> None:
@@ -180,6 +185,7 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
         self._stop_searching_notice()
         query = self.query_one(SearchInput).value
         if not query.strip():
+            self._open_when_shown = False
             self._show([], query)
             self._set_status("Type to search messages, commands, outputs and diffs.")
             return
@@ -189,6 +195,7 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
         self.app.repaint_hold.start()  # type: ignore[attr-defined]
         kinds = (self.kind,) if self.kind else SEARCH_KINDS
         scope = self.list_filter if self.within_filter else None
+        self._running = self._generation
         self._run_search(self._generation, query, kinds, scope)
 
     @work(exclusive=True, group="search", exit_on_error=False, description="_run_search")
@@ -212,9 +219,13 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
                 self._set_status(f"{count}{more}. Enter opens, ↑↓ move, Esc closes.")
             else:
                 self._set_status(f"No match for {query!r}.")
+            if self._open_when_shown:
+                self._open_when_shown = False
+                self._choose(self.query_one(HitList).highlighted)
         finally:
             # A newer search keeps the hold until its own results are shown.
             if generation == self._generation:
+                self._running = None
                 self.app.repaint_hold.release()  # type: ignore[attr-defined]
 
     async def _search(self, query: str, kinds: tuple[SearchKind, ...], scope: TaskFilter | None) -> list[SearchHit]:
@@ -267,9 +278,14 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self._timer is not None:
-            # Enter before the delay ran out: search now.
+            # Enter before the delay ran out: search now, and open the best hit once it is shown.
             self._timer.stop()
             self._start_search()
+            self._open_when_shown = self._running is not None
+            return
+        if self._running is not None:
+            # The results on screen are for an older text: wait for the current one's.
+            self._open_when_shown = True
             return
         self._choose(self.query_one(HitList).highlighted)
 
