@@ -49,3 +49,25 @@ def test_zoom_fits_side_by_side(tmp_path: Path) -> None:
             assert main_screen.detail.size.width < 120
 
     asyncio.run(main())
+
+
+def test_zoom_narrow_explains_instead(tmp_path: Path) -> None:
+    database = str(tmp_path / "zoom.db")
+    asyncio.run(write_sessions(database, [make_session(1)]))
+    app = create_app(database, config=Config(refresh_interval=0), now=NOW)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert isinstance(app, ShadowTuiApp)
+            await wait_until(pilot, lambda: app.main_screen is not None and app.main_screen.task_list.loaded, "the list")
+            main_screen = app.main_screen
+            assert main_screen is not None
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: main_screen.detail.task_row is not None, "the open task")
+            await pilot.press("z")
+            await pilot.pause()
+            assert main_screen.maximized is None
+            messages = [notification.message for notification in app._notifications]
+            assert any("already fills the screen" in message for message in messages)
+
+    asyncio.run(main())

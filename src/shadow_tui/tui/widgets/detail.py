@@ -328,6 +328,10 @@ class DetailView(Vertical):
         screen = self.screen
         if screen.maximized is self:
             screen.minimize()
+        elif not screen.has_class("-wide"):
+            # Narrow terminals already show the open task full screen, so zooming would change nothing.
+            self.notify("The task already fills the screen: z widens it only beside the list.",
+                        timeout=3, markup=False)
         else:
             screen.maximize(self, container=False)
 
