@@ -382,6 +382,17 @@ def test_valid_query_filters(small_db: str) -> None:
     run(small_db, body)
 
 
+def test_ctrl_w_deletes_filter_term(small_db: str) -> None:
+    async def body(pilot: Pilot[None]) -> None:
+        main = pilot.app.main_screen  # type: ignore[attr-defined]
+        await pilot.press("slash", *"status:error repo:billing  ", "ctrl+w")
+        assert main.query_bar.value == "status:error "
+        await pilot.press("ctrl+w")
+        assert main.query_bar.value == ""
+
+    run(small_db, body)
+
+
 def test_status_key_toggles_query(small_db: str) -> None:
     async def body(pilot: Pilot[None]) -> None:
         main = pilot.app.main_screen  # type: ignore[attr-defined]

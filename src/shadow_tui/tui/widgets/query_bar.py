@@ -119,6 +119,20 @@ class QueryInput(OrderedInput):
     def action_leave(self) -> None:
         self.screen.focus_next()
 
+    def action_delete_left_word(self) -> None:
+        """Delete the filter term left of the cursor, such as `repo:billing`, as a shell's ctrl+w does.
+
+        Textual's Input stops at punctuation, so it would leave `repo:` behind.
+        """
+        if not self.selection.is_empty:
+            self.delete_selection()
+            return
+        before = self.value[: self.cursor_position]
+        start = len(before.rstrip())
+        while start > 0 and not before[start - 1].isspace():
+            start -= 1
+        self.delete(start, self.cursor_position)
+
 
 class QueryBar(Vertical):
     """The filter input and its error line."""
