@@ -80,10 +80,10 @@ def snippet_text(hit: SearchHit, *, highlight: bool) -> Text:
 
 
 def hit_line(hit: SearchHit, *, highlight: bool) -> Text:
-    """Return one output line: short task id, kind, time, snippet."""
+    """Return one output line: short task id, kind, time in UTC, snippet."""
     from rich.text import Text
 
-    when = hit.created_at.strftime("%Y-%m-%d %H:%M") if hit.created_at else "-"
+    when = hit.created_at.strftime("%Y-%m-%d %H:%M UTC") if hit.created_at else "-"
     line = Text()
     line.append(hit.task_id[:SHORT_ID_LENGTH], style="bold" if highlight else None)
     line.append("  ")

@@ -133,10 +133,10 @@ def short_repo(url: str | None) -> str:
     return path if path.count("/") == 1 else text
 
 
-_TABLE_COLUMNS = ("id", "status", "created", "repo", "branch", "model", "msgs", "cmds", "fail", "edits", "title")
+_TABLE_COLUMNS = ("id", "status", "created (UTC)", "repo", "branch", "model", "msgs", "cmds", "fail", "edits", "title")
 _NUMERIC_COLUMNS = frozenset({"msgs", "cmds", "fail", "edits"})
 # Widest cell of each column but the title, in terminal cells. The title gets the rest of the line.
-_MAX_WIDTHS = {"id": 40, "status": 24, "created": 16, "repo": 40, "branch": 30, "model": 30}
+_MAX_WIDTHS = {"id": 40, "status": 24, "created (UTC)": 16, "repo": 40, "branch": 30, "model": 30}
 _SHRINKABLE_COLUMNS = ("status", "repo", "branch", "model")
 _MIN_TITLE_WIDTH = 10
 # Rich's default padding puts two cells between columns.
