@@ -1,4 +1,4 @@
-"""A one-line prompt at the bottom of the screen, for "go to line" and "find"."""
+"""A one-line prompt at the bottom of the screen, for "go to line", "find" and "export to"."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class PromptScreen(ModalScreen[str | None]):
         padding: 0 1;
         color: $text-accent;
     }
-    PromptScreen Input {
+    PromptScreen Input, PromptScreen Input:focus {
         border: none;
         height: 1;
         padding: 0;
