@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -50,11 +51,39 @@ async def export_task_file(engine: AsyncEngine, task_id: str, path: Path, export
     return path
 
 
+def _default_file_mode() -> int:
+    """Return the mode that `open()` gives a new file under the process umask."""
+    # The umask can only be read by setting it, so it is set back at once.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+# Read once, at import, so that no export thread changes the umask while another thread creates a file.
+_NEW_FILE_MODE = _default_file_mode()
+
+
 def _write_atomically(path: Path, content: str) -> None:
+    """Write `content` to a temporary file beside `path`, then rename it over `path`.
+
+    The file gets the mode of the file it replaces, or else the mode a new
+    file gets under the umask, as `shadow-tui show --output` gives it.
+    """
+    temporary: str | None = None
     try:
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = _NEW_FILE_MODE
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(content)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
+        temporary = None
     except OSError as error:
         raise ShadowTuiError(f"cannot write {path}: {error.strerror}") from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
