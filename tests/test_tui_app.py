@@ -393,6 +393,35 @@ def test_ctrl_w_deletes_filter_term(small_db: str) -> None:
     run(small_db, body)
 
 
+def test_tab_keeps_focus_on_edited_filter(small_db: str) -> None:
+    async def body(pilot: Pilot[None]) -> None:
+        main = pilot.app.main_screen  # type: ignore[attr-defined]
+        await pilot.press("slash", *"zzzq", "tab")
+        assert main.focused is main.query_bar.input
+        await pilot.press(*" x")
+        assert main.query_bar.value == "zzzq x"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: main.focused is main.task_list)
+        await pilot.press("slash", "tab")
+        assert main.focused is not main.query_bar.input
+
+    run(small_db, body)
+
+
+def test_escape_puts_back_applied_filter(small_db: str) -> None:
+    async def body(pilot: Pilot[None]) -> None:
+        main = pilot.app.main_screen  # type: ignore[attr-defined]
+        await pilot.press("slash", *"status:running", "enter")
+        await wait_for(pilot, lambda: main.task_list.total == 3)
+        await pilot.press("slash", "ctrl+u", *"status:completed", "escape")
+        assert main.query_bar.value == "status:running"
+        assert main.focused is main.task_list
+        await pilot.press("x")
+        await wait_for(pilot, lambda: main.query_bar.value == "status:running,error")
+
+    run(small_db, body)
+
+
 def test_status_key_toggles_query(small_db: str) -> None:
     async def body(pilot: Pilot[None]) -> None:
         main = pilot.app.main_screen  # type: ignore[attr-defined]

@@ -113,10 +113,20 @@ class QueryInput(OrderedInput):
         if self._suggestion and self._suggestion != self.value:
             self.value = self._suggestion
             self.cursor_position = len(self.value)
-        else:
-            self.screen.focus_next()
+            return
+        bar = self.query_ancestor(QueryBar)
+        if bar.is_edited:
+            # Leaving now would let the next letters run list commands while the edit waits.
+            self.notify("Enter applies the filter, Esc puts back the one applied.", timeout=3, markup=False)
+            return
+        self.screen.focus_next()
 
     def action_leave(self) -> None:
+        """Put back the applied filter if the text was edited, and move the focus on."""
+        bar = self.query_ancestor(QueryBar)
+        if bar.is_edited:
+            bar.set_query(bar.applied_query, apply=False)
+            bar.show_error(None)
         self.screen.focus_next()
 
     def action_delete_left_word(self) -> None:
@@ -177,6 +187,11 @@ class QueryBar(Vertical):
     @property
     def value(self) -> str:
         return self.input.value
+
+    @property
+    def is_edited(self) -> bool:
+        """Whether the text differs from the applied filter, so the list does not show what the bar says."""
+        return self.input.value.strip() != self.applied_query
 
     def set_query(self, query: str, *, apply: bool = True) -> None:
         """Replace the text, and apply it unless `apply` is False."""
