@@ -73,3 +73,20 @@ def test_zoom_narrow_explains_instead(tmp_path: Path) -> None:
         assert any("already fills the screen" in message for message in messages)
 
     run_on_one_task(tmp_path, (80, 24), body)
+
+
+def test_side_by_side_narrow_says_widen(tmp_path: Path) -> None:
+    async def body(app: ShadowTuiApp, pilot: Pilot[None], main_screen: MainScreen) -> None:
+        await pilot.press("enter", "4")
+        await wait_until(pilot, lambda: isinstance(main_screen.detail.active_pane, DiffsPane), "the Diffs tab")
+        pane = main_screen.detail.active_pane
+        assert isinstance(pane, DiffsPane)
+        await wait_until(pilot, lambda: pane.diff_view.line_count > 0, "the diff")
+        await pilot.press("v")
+        await pilot.pause()
+        assert not pane.side_by_side
+        messages = [notification.message for notification in app._notifications]
+        assert any("widen the terminal to 120 columns" in message for message in messages)
+        assert not any("press z" in message for message in messages)
+
+    run_on_one_task(tmp_path, (80, 24), body)

@@ -362,9 +362,13 @@ class DiffsPane(DetailPane):
 
     def action_toggle_side_by_side(self) -> None:
         if not self.side_by_side and self.size.width < SIDE_BY_SIDE_MIN_WIDTH:
+            # Zooming gives the pane the terminal's width, which helps only if the terminal is wide enough.
+            remedy = (
+                "press z to zoom the task" if self.app.size.width >= SIDE_BY_SIDE_MIN_WIDTH
+                else f"widen the terminal to {SIDE_BY_SIDE_MIN_WIDTH} columns"
+            )
             self.notify(
-                f"Side by side needs {SIDE_BY_SIDE_MIN_WIDTH} columns and this pane has {self.size.width}: "
-                "press z to zoom the task, or widen the terminal.",
+                f"Side by side needs {SIDE_BY_SIDE_MIN_WIDTH} columns and this pane has {self.size.width}: {remedy}.",
                 severity="warning",
                 markup=False,
             )
