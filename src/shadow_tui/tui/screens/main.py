@@ -72,6 +72,8 @@ class MainScreen(TaskActionsMixin, Screen[None]):
         Binding("e", "export", "Export", show=False, id="main.export"),
         Binding("ctrl+l", "focus_filter", "Filter", show=False, id="main.filter"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="main.next_pane"),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="main.previous_pane"),
         *(
             Binding(str(number), f"show_tab('{key}')", f"{label} tab", show=False, id=f"main.tab_{key}")
             for number, (key, label, _location) in enumerate(TABS, start=1)

@@ -107,6 +107,9 @@ class QueryInput(OrderedInput):
     BINDINGS = [
         Binding("tab", "complete", "Complete", show=False, id="query.complete"),
         Binding("escape", "leave", "Back to list", show=False, id="query.leave"),
+        Binding("enter", "submit", "Apply the filter", show=False, id="query.apply"),
+        Binding("ctrl+w", "delete_left_word", "Delete the term left of the cursor", show=False, id="query.delete_term"),
+        Binding("ctrl+u", "delete_left_all", "Delete to the start", show=False, id="query.delete_to_start"),
     ]
 
     def action_complete(self) -> None:
