@@ -186,6 +186,18 @@ def test_kind_key_limits_kinds(search_db: str) -> None:
     run(search_db, body)
 
 
+def test_empty_status_names_kind(search_db: str) -> None:
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        status = app.screen.query_one("#search-status")
+        assert "Type to search messages, commands, outputs and diffs." in str(status.render())
+        await pilot.press("ctrl+o", "ctrl+o", "ctrl+o")
+        await wait_for(pilot, lambda: "Type to search outputs." in str(status.render()))
+
+    run(search_db, body)
+
+
 def test_scope_key_uses_list_filter(search_db: str) -> None:
     async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
         screen = await open_search(app, pilot, "pytest")
@@ -318,9 +330,8 @@ def test_enter_before_results_opens_first_hit(search_db: str) -> None:
         # Enter comes well within the typing delay, before any search ran.
         await pilot.press(*"narwhal", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
-        await wait_for(pilot, lambda: main.detail.task_row is not None)
-        assert main.detail.task_row is not None
-        assert main.detail.task_row.task_id == "task0003"
+        # The wide layout's detail shows the list's top task first, so wait for the hit's.
+        await wait_for(pilot, lambda: main.detail.task_row is not None and main.detail.task_row.task_id == "task0003")
         assert main.detail.active_tab == "diffs"
 
     run(search_db, body)
@@ -350,9 +361,8 @@ def test_enter_during_search_waits_for_current_text(search_db: str, monkeypatch:
         assert app.screen is screen
         release.set()
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
-        await wait_for(pilot, lambda: main.detail.task_row is not None)
-        assert main.detail.task_row is not None
-        assert main.detail.task_row.task_id == "task0002"
+        # The wide layout's detail shows the list's top task first, so wait for the hit's.
+        await wait_for(pilot, lambda: main.detail.task_row is not None and main.detail.task_row.task_id == "task0002")
 
     try:
         run(search_db, body)

@@ -137,7 +137,7 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
         with Vertical():
             yield Static(self._title(), classes="search-title", id="search-title")
             yield SearchInput(value=self._initial, placeholder="words, \"a phrase\", prefix*", id="search-input")
-            yield Static(Text("Type to search messages, commands, outputs and diffs."), classes="search-status", id="search-status")
+            yield Static(Text(f"Type to search {self._kinds_text()}."), classes="search-status", id="search-status")
             yield HitList(id="search-results")
         yield Footer()
 
@@ -154,10 +154,12 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
             # Closing waits for a search that still runs, so it happens off the UI thread.
             threading.Thread(target=self._searcher.close, name="close-search-connection").start()
 
+    def _kinds_text(self) -> str:
+        return f"{self.kind}s" if self.kind else "messages, commands, outputs and diffs"
+
     def _title(self) -> Text:
-        kinds = f"{self.kind}s" if self.kind else "messages, commands, outputs and diffs"
         scope = "tasks matching the list filter" if self.within_filter else "all tasks"
-        return Text(f"Search {kinds} in {scope}")
+        return Text(f"Search {self._kinds_text()} in {scope}")
 
     def _set_status(self, message: str) -> None:
         # The status line is one row high and as wide as the screen (CSS above), so
@@ -187,7 +189,7 @@ class SearchScreen(Screen[tuple[SearchHit, str] | None]):
         if not query.strip():
             self._open_when_shown = False
             self._show([], query)
-            self._set_status("Type to search messages, commands, outputs and diffs.")
+            self._set_status(f"Type to search {self._kinds_text()}.")
             return
         self._searching_notice = self.set_timer(SEARCHING_NOTICE_DELAY_SECONDS, self._show_searching_notice)
         # Repaints wait for the results (`tui.repaint_hold`), so that a repaint of the
