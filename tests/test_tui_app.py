@@ -672,6 +672,21 @@ def test_missing_database_error_screen(tmp_path: Path) -> None:
     asyncio.run(main())
 
 
+def test_quit_on_error_screen_fails(tmp_path: Path) -> None:
+    missing = tmp_path / "absent.db"
+    app = app_for(str(missing))
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, ErrorScreen))
+            await pilot.press("q")
+            await pilot.pause()
+
+    asyncio.run(main())
+    assert app.return_code == 2
+    assert not missing.exists()
+
+
 def test_old_schema_names_upgrade_command(small_db: str) -> None:
     with sqlite3.connect(small_db) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0'")

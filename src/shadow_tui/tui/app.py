@@ -109,6 +109,8 @@ class ShadowTuiApp(App[None]):
         self.repaint_hold = RepaintHold(self)
         """The hold on repaints while a filter is applied, so the query bar and the new rows come in one frame."""
         self.connection_lost = False
+        self._database_error = ""
+        """The message of the last database error that the error screen showed."""
         """True from a read that lost the server's connection until a reconnect attempt succeeds."""
         self._saved_theme = self.config.theme
         self._first_page_through_sqlite = (
@@ -286,6 +288,7 @@ class ShadowTuiApp(App[None]):
         # Imported here, like the other screens that appear only on demand, to keep start-up short.
         from shadow_tui.tui.screens.error import ErrorScreen
 
+        self._database_error = message.message
         if isinstance(self.screen, ErrorScreen):
             self.screen.update_message(message.message)
             return
@@ -365,7 +368,12 @@ class ShadowTuiApp(App[None]):
 
     def _after_error_screen(self, choice: str | None) -> None:
         if choice == "quit":
-            self.exit()
+            from rich.text import Text
+
+            from shadow_tui.cli_common import EXIT_ERROR
+
+            # The shell sees the failure, and the message stays on the terminal after the app's screen is gone.
+            self.exit(return_code=EXIT_ERROR, message=Text(f"error: {self._database_error}"))
         else:
             self.open_database()
 
