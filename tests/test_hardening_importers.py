@@ -398,7 +398,8 @@ def test_long_exit_code_ignored(tmp_path: Path) -> None:
     records = _claude_records()
     records[2]["message"]["content"][0]["content"] = "Exit code " + "9" * 5_000
     [parsed] = claude_code.parse_file(write_jsonl(tmp_path / "s.jsonl", records), now=LATER)
-    assert parsed.session.commands[0].exit_code is None
+    # The error result still marks the command failed, so it gets the generic failure status.
+    assert parsed.session.commands[0].exit_code == claude_code.GENERIC_FAILURE_EXIT_CODE
 
 
 def test_exit_code_digit_limit(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 from unidiff import PatchSet
 
@@ -125,7 +126,8 @@ def test_large_commands(corpus: Path) -> None:
     codes = Counter(command.exit_code for command in session.commands)
     assert len(session.commands) == 61
     assert codes[0] == 52
-    assert codes[None] == 9
+    assert codes[1] == 9
+    assert codes[None] == 0
 
 
 def test_large_edits(corpus: Path) -> None:
@@ -304,6 +306,21 @@ def test_bash_error_without_code(tmp_path: Path) -> None:
         user_record("u1", "Run it"),
         assistant_record("a1", "m1", [tool_use("t1", "Bash", {"command": "ls x"})]),
         tool_result("u2", "t1", "ls: cannot access 'x'", is_error=True),
+    ])
+    [command] = parse_one(path).session.commands
+    assert command.exit_code == 1
+    assert command.output == "ls: cannot access 'x'"
+
+
+@pytest.mark.parametrize("result_text", [
+    "<tool_use_error>Blocked: sleep 60 followed by: echo waited</tool_use_error>",
+    "The user doesn't want to proceed with this tool use. The tool use was rejected.",
+])
+def test_bash_not_run_unknown(tmp_path: Path, result_text: str) -> None:
+    path = write_jsonl(tmp_path / "s.jsonl", [
+        user_record("u1", "Run it"),
+        assistant_record("a1", "m1", [tool_use("t1", "Bash", {"command": "sleep 60; echo waited"})]),
+        tool_result("u2", "t1", result_text, is_error=True),
     ])
     [command] = parse_one(path).session.commands
     assert command.exit_code is None

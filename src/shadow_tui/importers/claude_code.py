@@ -15,7 +15,15 @@ for a file that holds only one sub-agent's records. What becomes what:
 - Assistant records are grouped by `message.id`, because Claude Code writes
   one line per content part. The text parts of all lines of one id, in
   file order, become one agent message.
-- A Bash tool_use becomes a command with its tool_result as output.
+- A Bash tool_use becomes a command with its tool_result as output. Claude
+  Code records no exit code field, so the exit code is read from the
+  result: 0 when it is not an error, N when the error text starts with
+  `Exit code N`, and 1 (the generic failure status) for any other error
+  result, because Claude Code marked the command failed without giving
+  its status. An error result for a command that never ran has no exit
+  status and keeps the exit code unknown: a `<tool_use_error>` (the call
+  was invalid or blocked) or the text Claude Code writes when the user
+  rejected or stopped the call.
 - An Edit, MultiEdit, Write or NotebookEdit whose result is not an error
   becomes a file edit (see `edits.py`).
 - Images in messages and tool results become artifacts of type "other"
@@ -53,6 +61,15 @@ SIDECHAIN_PROMPT_LABEL = "[sub-agent prompt]"
 COMPACT_SUMMARY_LABEL = "[conversation summary]"
 
 _EXIT_CODE_PREFIX = re.compile(r"^Exit code (-?\d+)")
+
+# The exit status given to an error result that states no exit code.
+GENERIC_FAILURE_EXIT_CODE = 1
+
+# Starts of error results for a Bash call that did not run, so it has no exit status.
+_NOT_RUN_PREFIXES = (
+    "<tool_use_error>",
+    "The user doesn't want to proceed with this tool use.",
+)
 
 
 @dataclass(slots=True)
@@ -354,13 +371,18 @@ def _record_key(record: JsonRecord) -> str:
 
 
 def _exit_code(result: _ToolResult | None) -> int | None:
-    """Return 0 for a result that is not an error, N for "Exit code N", else None."""
+    """Return the exit code of a Bash call from its result (see the module docstring), or None when unknown."""
     if result is None:
         return None
     if not result.is_error:
         return 0
     match = _EXIT_CODE_PREFIX.match(result.text)
-    return parse_exit_code(match.group(1)) if match else None
+    stated = parse_exit_code(match.group(1)) if match else None
+    if stated is not None:
+        return stated
+    if result.text.lstrip().startswith(_NOT_RUN_PREFIXES):
+        return None
+    return GENERIC_FAILURE_EXIT_CODE
 
 
 def _token_totals(agent_messages: dict[str, _AgentMessage]) -> tuple[int | None, int | None]:
