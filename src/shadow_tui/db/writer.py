@@ -3,7 +3,9 @@
 A session is written in the caller's transaction, so a session that fails
 leaves nothing behind. Rows are keyed by ids that the caller derives from
 the source's own ids, so writing the same session again adds nothing, and a
-session that grew gets only its new rows.
+session that grew gets only its new rows. Stored messages, commands, edits
+and artifacts are not rewritten, except that a command's exit code stored
+as unknown (NULL) is set once the session states it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shadow_tui.db.models import Artifact, ChatMessage, FileEdit, Task, TaskCommand, User
@@ -221,8 +223,42 @@ _CHILDREN: tuple[tuple[str, Any, str], ...] = (
 )
 
 
+async def _fill_unknown_exit_codes(connection: AsyncConnection, task_id: str, commands: list[CommandData]) -> bool:
+    """Set the exit code of stored commands whose exit code is NULL and is now known.
+
+    A newer importer can read an exit code from a result that an earlier
+    version stored as unknown. A stored exit code that is not NULL is never
+    changed. Returns whether any row changed.
+    """
+    known_codes = {
+        command.command_id: command.exit_code
+        for command in commands
+        if command.exit_code is not None and INT32_MIN <= command.exit_code <= INT32_MAX
+    }
+    if not known_codes:
+        return False
+    table: Table = TaskCommand.__table__  # type: ignore[assignment]
+    result = await connection.execute(
+        select(table.c.command_id).where(table.c.task_id == task_id, table.c.exit_code.is_(None))
+    )
+    updates = [
+        {"row_id": row[0], "new_exit_code": known_codes[row[0]]}
+        for row in result
+        if row[0] in known_codes
+    ]
+    if not updates:
+        return False
+    statement = (
+        update(table)
+        .where(table.c.command_id == bindparam("row_id"))
+        .values(exit_code=bindparam("new_exit_code"))
+    )
+    await connection.execute(statement, updates)
+    return True
+
+
 async def write_session(connection: AsyncConnection, session: SessionData) -> WriteOutcome:
-    """Insert or update one session; only rows with new ids are added."""
+    """Insert or update one session. Only rows with new ids are added, and unknown exit codes are filled in."""
     dialect = connection.dialect.name
     task = session.task
     await ensure_user(connection, task.user)
@@ -249,6 +285,9 @@ async def write_session(connection: AsyncConnection, session: SessionData) -> Wr
                 update(tasks).where(tasks.c.task_id == task.task_id).values(**differences)
             )
             changed = True
+
+    if existing is not None and await _fill_unknown_exit_codes(connection, task.task_id, session.commands):
+        changed = True
 
     for attribute, model, key in _CHILDREN:
         items: Iterable[Any] = getattr(session, attribute)
