@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from markdown_it import MarkdownIt
 
 from factories import make_session, write_sessions
 from shadow_tui.cli import main
@@ -16,20 +17,20 @@ from shadow_tui.redact import MASK, build_redactor, load_redactor
 
 # (planted text, secret part that must disappear, text that must remain)
 PLANTED = [
-    ("key sk-ant-api03-Qm9vYmFyQmF6UXV4Q29yZ2U1", "api03-Qm9vYmFyQmF6UXV4Q29yZ2U1", "sk-ant-***"),
-    ("key sk-proj-Zx8Yw7Vu6Ts5Rq4Po3Nm2Lk1", "Zx8Yw7Vu6Ts5Rq4Po3Nm2Lk1", "sk-proj-***"),
-    ("key sk-T3BlbkFJaBcDeFgHiJkLmNoP", "T3BlbkFJaBcDeFgHiJkLmNoP", "sk-***"),
-    ("token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "ghp_***"),
-    ("token gho_16C7e42F292c6912E7710c838347Ae178B4a", "16C7e42F292c6912E7710c838347Ae178B4a", "gho_***"),
-    ("token ghs_ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210", "ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210", "ghs_***"),
-    ("pat github_pat_11ABCDEFG0123456789_abcdefghijKLMNOP", "11ABCDEFG0123456789_abcdefghijKLMNOP", "github_pat_***"),
-    ("slack xoxb-2048-4096-AbCdEfGhIjKl", "2048-4096-AbCdEfGhIjKl", "xoxb-***"),
-    ("slack xoxp-1111-2222-3333-aaaabbbbcccc", "1111-2222-3333-aaaabbbbcccc", "xoxp-***"),
-    ("aws AKIAIOSFODNN7EXAMPLE here", "IOSFODNN7EXAMPLE", "AKIA***"),
-    ("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig", "eyJhbGciOiJIUzI1NiJ9.e30.sig", "Authorization: Bearer ***"),
-    ("curl -H 'bearer Zm9vYmFyYmF6cXV4'", "Zm9vYmFyYmF6cXV4", "bearer ***"),
-    ("postgresql://app:hunter2-Secret@db.internal/prod", "hunter2-Secret", "postgresql://app:***@db.internal/prod"),
-    ("https://bot:p4ss%21word@github.com/acme/api.git", "p4ss%21word", "https://bot:***@github.com/acme/api.git"),
+    ("key sk-ant-api03-Qm9vYmFyQmF6UXV4Q29yZ2U1", "api03-Qm9vYmFyQmF6UXV4Q29yZ2U1", "sk-ant-REDACTED"),
+    ("key sk-proj-Zx8Yw7Vu6Ts5Rq4Po3Nm2Lk1", "Zx8Yw7Vu6Ts5Rq4Po3Nm2Lk1", "sk-proj-REDACTED"),
+    ("key sk-T3BlbkFJaBcDeFgHiJkLmNoP", "T3BlbkFJaBcDeFgHiJkLmNoP", "sk-REDACTED"),
+    ("token ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "ghp_REDACTED"),
+    ("token gho_16C7e42F292c6912E7710c838347Ae178B4a", "16C7e42F292c6912E7710c838347Ae178B4a", "gho_REDACTED"),
+    ("token ghs_ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210", "ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210", "ghs_REDACTED"),
+    ("pat github_pat_11ABCDEFG0123456789_abcdefghijKLMNOP", "11ABCDEFG0123456789_abcdefghijKLMNOP", "github_pat_REDACTED"),
+    ("slack xoxb-2048-4096-AbCdEfGhIjKl", "2048-4096-AbCdEfGhIjKl", "xoxb-REDACTED"),
+    ("slack xoxp-1111-2222-3333-aaaabbbbcccc", "1111-2222-3333-aaaabbbbcccc", "xoxp-REDACTED"),
+    ("aws AKIAIOSFODNN7EXAMPLE here", "IOSFODNN7EXAMPLE", "AKIAREDACTED"),
+    ("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig", "eyJhbGciOiJIUzI1NiJ9.e30.sig", "Authorization: Bearer REDACTED"),
+    ("curl -H 'bearer Zm9vYmFyYmF6cXV4'", "Zm9vYmFyYmF6cXV4", "bearer REDACTED"),
+    ("postgresql://app:hunter2-Secret@db.internal/prod", "hunter2-Secret", "postgresql://app:REDACTED@db.internal/prod"),
+    ("https://bot:p4ss%21word@github.com/acme/api.git", "p4ss%21word", "https://bot:REDACTED@github.com/acme/api.git"),
 ]
 
 UNTOUCHED = [
@@ -155,3 +156,40 @@ def test_redact_invalid_config(secret_database: str, tmp_path: Path, monkeypatch
     result = CliRunner().invoke(main, ["show", "task0001", "--db", secret_database, "--redact"])
     assert result.exit_code == 2
     assert "redact_patterns" in result.stderr
+
+
+# Two masks in one paragraph, where masks made of `*` would pair up into Markdown emphasis.
+MARKDOWN_MESSAGE = (
+    "Call the API with:\n\n"
+    'curl -H "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig" https://api.example.com\n\n'
+    "The database is postgresql://bob:hunter2@db.example.com/x and the cache\n"
+    "is redis://:s3cret@cache:6379/0."
+)
+MARKDOWN_MESSAGE_MASKED = [
+    f"Bearer {MASK}",
+    f"postgresql://bob:{MASK}@db.example.com/x",
+    f"redis://:{MASK}@cache:6379/0",
+]
+
+
+@pytest.fixture(scope="module")
+def markdown_message_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    database = str(tmp_path_factory.mktemp("redact-message") / "message.db")
+    asyncio.run(write_sessions(database, [make_session(2, message=MARKDOWN_MESSAGE)]))
+    return database
+
+
+@pytest.mark.parametrize("output_format", ["text", "ansi", "md", "html", "json"])
+def test_message_mask_shown(markdown_message_database: str, output_format: str) -> None:
+    result = CliRunner().invoke(
+        main, ["show", "task0002", "--db", markdown_message_database, "--format", output_format, "--redact"],
+    )
+    assert result.exit_code == 0, result.output
+    exported = SGR.sub("", result.stdout)
+    if output_format == "md":
+        # What a Markdown viewer shows, not only what the file contains.
+        exported = MarkdownIt("commonmark").render(exported)
+    for secret in ("eyJhbGciOiJIUzI1NiJ9.e30.sig", "hunter2", "s3cret"):
+        assert secret not in exported
+    for masked in MARKDOWN_MESSAGE_MASKED:
+        assert masked in exported

@@ -2,8 +2,8 @@
 
 Each pattern is a regular expression. When it has a group named `secret`,
 only that group is replaced by MASK, so the recognisable prefix stays
-readable (`sk-ant-***`, `Bearer ***`, `https://user:***@host`). Without
-that group the whole match is replaced. The built-in patterns are listed
+readable (`sk-ant-REDACTED`, `Bearer REDACTED`, `https://user:REDACTED@host`).
+Without that group the whole match is replaced. The built-in patterns are listed
 in `docs/redaction.md`, and the settings file adds more with
 `redact_patterns = ["regex", ...]`.
 
@@ -24,7 +24,9 @@ from shadow_tui.config import load_config
 
 logger = logging.getLogger(__name__)
 
-MASK: Final = "***"
+# Letters only, because chat messages are rendered as Markdown after redaction,
+# where a mask such as `***` would be read as emphasis and vanish from the export.
+MASK: Final = "REDACTED"
 
 # Characters that may continue a key; a key must not start in the middle of a longer word.
 _KEY_START = r"(?<![A-Za-z0-9_-])"
