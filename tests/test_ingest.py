@@ -112,3 +112,26 @@ async def test_recorder_sequence(tmp_path: Path) -> None:
         messages = await load_messages(engine, task_id)
     assert [m.sequence for m in messages] == [0, 1, 2]
     assert [m.content for m in messages] == ["m0", "m1", "m2"]
+
+
+def test_ingest_summary_plural_nouns(tmp_path: Path) -> None:
+    database = str(tmp_path / "i.db")
+    duplicate = {"event": "message", "task_id": "t1", "message_id": "m1", "sender": "user", "content": "again"}
+    events = [EVENTS[0], *EVENTS[1:3], duplicate, duplicate, duplicate, EVENTS[6], EVENTS[6]]
+    result = CliRunner().invoke(main, ["ingest", "--db", database], input=_lines(events) + "not json\n")
+    assert result.exit_code == 1
+    assert (
+        f"{database}: wrote 3 messages, 2 status changes, 1 task; "
+        "skipped 2 items whose ids exist already; rejected 1 line"
+    ) in result.stderr
+
+
+def test_ingest_summary_singular_nouns(tmp_path: Path) -> None:
+    database = str(tmp_path / "i.db")
+    duplicate = {"event": "edit", "task_id": "t1", "edit_id": "e1", "file_path": "a.py", "diff": ""}
+    result = CliRunner().invoke(main, ["ingest", "--db", database], input=_lines(EVENTS + [duplicate, duplicate]))
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{database}: wrote 1 artifact, 1 command, 2 edits, 2 messages, 1 status change, 1 task; "
+        "skipped 1 item whose id exists already"
+    ) in result.stderr

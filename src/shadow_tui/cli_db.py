@@ -85,6 +85,21 @@ async def _stdin_lines() -> AsyncIterator[tuple[int, str]]:
         yield number, raw.decode("utf-8", "replace").rstrip("\r\n")
 
 
+# Singular and plural noun for the rows that each ingest event kind writes.
+_EVENT_NOUNS = {
+    "task": ("task", "tasks"),
+    "message": ("message", "messages"),
+    "command": ("command", "commands"),
+    "edit": ("edit", "edits"),
+    "artifact": ("artifact", "artifacts"),
+    "status": ("status change", "status changes"),
+}
+
+
+def _format_count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
+
+
 @click.command("ingest")
 @db_option
 @run_async
@@ -112,12 +127,15 @@ async def ingest_command(db: str | None) -> None:
         report = await ingest_lines(engine, _stdin_lines(), on_error=report_error)
     for task_id in report.created_task_ids:
         click.echo(f"created task {task_id}", err=True)
-    written = ", ".join(f"{count} {kind}" for kind, count in sorted(report.written.items())) or "nothing"
+    written = ", ".join(
+        _format_count(count, *_EVENT_NOUNS[kind]) for kind, count in sorted(report.written.items())
+    ) or "nothing"
     summary = f"{target.display}: wrote {written}"
     if report.skipped_duplicates:
-        summary += f"; skipped {report.skipped_duplicates} items whose ids exist already"
+        skipped = _format_count(report.skipped_duplicates, "item whose id exists", "items whose ids exist")
+        summary += f"; skipped {skipped} already"
     if report.errors:
-        summary += f"; rejected {len(report.errors)} line{'' if len(report.errors) == 1 else 's'}"
+        summary += f"; rejected {_format_count(len(report.errors), 'line', 'lines')}"
     click.echo(summary, err=True)
     if report.errors:
         sys.exit(1)
