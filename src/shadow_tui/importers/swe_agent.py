@@ -22,8 +22,9 @@ status, or none, is an error whose message names it. A file changed in the
 last 10 minutes is running.
 
 The file has no timestamps. The task's created_at is the file's
-modification time, and rows are spaced one second apart in their order:
-history entries first, then trajectory steps, then the submission.
+modification time, and rows are spaced one second apart in the order of
+the run: the task statement, then each reply of the model followed by the
+command of its step, then the submission's file edits.
 """
 
 from __future__ import annotations
