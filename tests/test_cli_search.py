@@ -46,12 +46,21 @@ def test_search_no_match_exit_one(database: str) -> None:
     result = _search(database, "xylophonequartz")
     assert result.exit_code == 1
     assert result.stdout == ""
+    assert result.stderr == "no matches for 'xylophonequartz'\n"
 
 
 def test_search_json_no_match(database: str) -> None:
     result = _search(database, "xylophonequartz", "--format", "json")
     assert result.exit_code == 1
     assert json.loads(result.stdout) == []
+    assert result.stderr == "no matches for 'xylophonequartz'\n"
+
+
+def test_search_filtered_no_match(database: str) -> None:
+    result = _search(database, "passed", "--query", "user:alice")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == "no matches for 'passed'\n"
 
 
 def test_search_kind_filters(database: str) -> None:

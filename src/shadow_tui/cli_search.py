@@ -150,7 +150,7 @@ def search_command(
 
     Words must all occur; "a phrase" in quotes matches the words in order,
     and a trailing * matches a prefix (build*). Exit status 1 means nothing
-    matched, as with grep.
+    matched, as with grep, and prints a `no matches` line on standard error.
     """
     if not query.strip():
         raise click.UsageError("the search text is empty: give one or more words, for example `shadow-tui search timeout`")
@@ -173,9 +173,9 @@ def search_command(
     else:
         _print_lines(hits, color)
     if not hits:
-        if sys.stdout.isatty():
-            # grep stays silent, but at a terminal an empty screen looks like a hang or a failure.
-            click.echo(f"no matches for {query!r}", err=True)
+        # Unlike grep, this line is printed on a pipe too. It goes to standard error, so standard
+        # output stays empty (or `[]` in JSON) and the terminal still shows that nothing matched.
+        click.echo(f"no matches for {query!r}", err=True)
         sys.exit(EXIT_NO_MATCH)
 
 
