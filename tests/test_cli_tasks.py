@@ -1,4 +1,4 @@
-"""Tests of `shadow-tui tasks`: the table's ids and the unknown-status warning."""
+"""Tests of `shadow-tui tasks`: the table's ids, the unknown-status warning and the note on a cut list."""
 
 from __future__ import annotations
 
@@ -64,3 +64,32 @@ def test_tasks_known_status_no_warning(database_url: str) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == []
     assert "warning" not in result.stderr
+
+
+
+CUT_NOTE = "showing the newest {shown} of {total} tasks; --limit N shows more, --limit 0 shows all\n"
+
+
+
+def test_tasks_limit_cut_noted(database_url: str) -> None:
+    _ingest(database_url, ["t-1", "t-2", "t-3"])
+    # --limit, then the expected stderr: a note only when tasks were left out.
+    cases = [("2", CUT_NOTE.format(shown=2, total=3)), ("3", ""), ("4", ""), ("0", "")]
+
+    for limit, expected_stderr in cases:
+        result = CliRunner().invoke(main, ["tasks", "--db", database_url, "--limit", limit, "--format", "json"])
+
+        assert result.exit_code == 0, result.output
+        listed_ids = [task["task_id"] for task in json.loads(result.stdout)]
+        assert listed_ids == ["t-3", "t-2", "t-1"][:int(limit) or None], limit
+        assert result.stderr == expected_stderr, limit
+
+
+def test_tasks_limit_cut_counts_filter(database_url: str) -> None:
+    _ingest(database_url, ["t-1", "t-2", "t-3"])
+    _ingest(database_url, ["e-1", "e-2"], status="error")
+
+    result = CliRunner().invoke(main, ["tasks", "--db", database_url, "--status", "error", "--limit", "1"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == CUT_NOTE.format(shown=1, total=2)

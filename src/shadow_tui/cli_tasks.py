@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shadow_tui.cli_common import db_option, escape_json_controls, run_async
 from shadow_tui.db.access import open_reader
-from shadow_tui.queries.filter import parse_date, parse_filter
+from shadow_tui.queries.filter import TaskFilter, parse_date, parse_filter
 from shadow_tui.queries.records import TaskRow
-from shadow_tui.queries.tasks import distinct_values, fetch_task_page
+from shadow_tui.queries.tasks import count_tasks, distinct_values, fetch_task_page
 from shadow_tui.render.terminal import sanitize_inline
 from shadow_tui.short_ids import unique_prefix_length
 
@@ -58,7 +58,8 @@ def task_json(row: TaskRow) -> dict[str, Any]:
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="Output format.")
 @click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
-              help="Maximum number of tasks; 0 means no limit.")
+              help="Maximum number of tasks; 0 means no limit. A line on standard error reports "
+              "when the limit leaves tasks out, with the total.")
 @run_async
 async def tasks_command(
     db: str | None, query: str, status: tuple[str, ...], repo: tuple[str, ...], since: str | None,
@@ -75,19 +76,33 @@ async def tasks_command(
         until=parse_date(until, end_of_day=True) if until else task_filter.until,
     )
     async with open_reader(db) as (_target, engine):
-        rows: list[TaskRow] = []
-        cursor = None
-        while True:
-            want = PAGE_SIZE if limit == 0 else min(PAGE_SIZE, limit - len(rows))
-            page = await fetch_task_page(engine, task_filter, limit=want, after=cursor)
-            rows += page.rows
-            cursor = page.next_cursor
-            if cursor is None or (limit and len(rows) >= limit):
-                break
+        rows, has_more = await _fetch_rows(engine, task_filter, limit)
+        # Counted only when the limit cut the list, because a count reads every matching task.
+        total = await count_tasks(engine, task_filter) if has_more else None
         warning = await _unknown_status_warning(engine, task_filter.statuses) if not rows else None
     _print(rows, output_format)
     if warning:
         click.echo(warning, err=True)
+    if total is not None:
+        click.echo(
+            f"showing the newest {len(rows):,} of {total:,} tasks; --limit N shows more, --limit 0 shows all",
+            err=True,
+        )
+
+
+async def _fetch_rows(engine: AsyncEngine, task_filter: TaskFilter, limit: int) -> tuple[list[TaskRow], bool]:
+    """Fetch the newest `limit` matching tasks, or all when `limit` is 0. Return them and whether more tasks match."""
+    rows: list[TaskRow] = []
+    cursor = None
+    while True:
+        want = PAGE_SIZE if limit == 0 else min(PAGE_SIZE, limit - len(rows))
+        page = await fetch_task_page(engine, task_filter, limit=want, after=cursor)
+        rows += page.rows
+        cursor = page.next_cursor
+        if cursor is None or (limit and len(rows) >= limit):
+            break
+    # A page has a next cursor only when a further matching task exists.
+    return rows, cursor is not None
 
 
 async def _unknown_status_warning(engine: AsyncEngine, requested: tuple[str, ...]) -> str | None:
