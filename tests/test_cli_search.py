@@ -121,6 +121,26 @@ def test_search_limit(database: str) -> None:
     assert len(limited.stdout.splitlines()) == 1
 
 
+@pytest.mark.parametrize("engine", ["sqlite3", "sqlalchemy"])
+def test_search_limit_cut_noted(database: str, engine: str) -> None:
+    # A plain path is searched through sqlite3, a sqlite:/// URL through the SQLAlchemy engine.
+    target = database if engine == "sqlite3" else f"sqlite:///{database}"
+    # --limit, then the expected stderr: "Done" occurs in the messages of all 3 tasks.
+    cases = [
+        ("1", "showing the best 1 hit; --limit N shows more\n"),
+        ("2", "showing the best 2 hits; --limit N shows more\n"),
+        ("3", ""),
+        ("4", ""),
+    ]
+
+    for limit, expected_stderr in cases:
+        result = _search(target, "Done", "--kind", "message", "--limit", limit, "--format", "json")
+
+        assert result.exit_code == 0, result.output
+        assert len(json.loads(result.stdout)) == min(int(limit), 3), limit
+        assert result.stderr == expected_stderr, limit
+
+
 def test_search_json_offsets(database: str) -> None:
     [hit] = json.loads(_search(database, "ZeroDivisionError", "--format", "json").stdout)
     start, end = hit["offsets"][0]

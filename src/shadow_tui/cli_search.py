@@ -139,7 +139,7 @@ def _print_lines(hits: list[SearchHit], color: str) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table prints one line per hit; json prints a list of hit objects.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
-              help="Maximum number of hits.")
+              help="Maximum number of hits. A line on standard error reports when the limit leaves hits out.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Highlight matches: auto does it when standard output is a terminal.")
 def search_command(
@@ -155,9 +155,10 @@ def search_command(
     if not query.strip():
         raise click.UsageError("the search text is empty: give one or more words, for example `shadow-tui search timeout`")
     selected_kinds = parse_kinds(kinds)
+    # One hit more than the limit is requested, so the command detects whether the limit left hits out.
     hits = None
     if not filter_query.strip():
-        hits = _search_sqlite_file(db, query, selected_kinds, limit)
+        hits = _search_sqlite_file(db, query, selected_kinds, limit + 1)
     if hits is None:
         # Imported here: a search without a filter never needs the filter parser.
         from shadow_tui.queries.filter import parse_filter
@@ -167,7 +168,9 @@ def search_command(
         except ShadowTuiError as error:
             logger.info("Command failed: %s", error)
             fail(str(error))
-        hits = _search_with_engine(db, query, selected_kinds, task_filter, limit)
+        hits = _search_with_engine(db, query, selected_kinds, task_filter, limit + 1)
+    has_more = len(hits) > limit
+    hits = hits[:limit]
     if output_format == "json":
         click.echo(json.dumps([hit_json(hit) for hit in hits], indent=2))
     else:
@@ -177,6 +180,8 @@ def search_command(
         # output stays empty (or `[]` in JSON) and the terminal still shows that nothing matched.
         click.echo(f"no matches for {query!r}", err=True)
         sys.exit(EXIT_NO_MATCH)
+    if has_more:
+        click.echo(f"showing the best {limit:,} {'hit' if limit == 1 else 'hits'}; --limit N shows more", err=True)
 
 
 def _search_sqlite_file(db: str | None, query: str, kinds: tuple[SearchKind, ...], limit: int) -> list[SearchHit] | None:
