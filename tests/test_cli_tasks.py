@@ -1,4 +1,4 @@
-"""Tests of `shadow-tui tasks`: the table's ids, the unknown-status warning and the note on a cut list."""
+"""Tests of `shadow-tui tasks`: ids, the unknown-status warning, the note on a cut list, options with --query."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from shadow_tui.cli import main
 from shadow_tui.short_ids import unique_prefix_length
 
 
-def _ingest(database: str, task_ids: list[str], status: str = "completed") -> None:
+def _ingest(
+    database: str, task_ids: list[str], status: str = "completed", repo_url: str = "https://github.com/acme/api",
+) -> None:
     events = []
     for number, task_id in enumerate(task_ids):
         events.append({
-            "event": "task", "task_id": task_id, "user": {"user_id": "alice", "username": "alice"}, "repo_url": "https://github.com/acme/api",
+            "event": "task", "task_id": task_id, "user": {"user_id": "alice", "username": "alice"}, "repo_url": repo_url,
             "created_at": f"2026-11-30T10:00:{number:02d}Z", "title": f"Task {number}",
         })
         events.append({"event": "status", "task_id": task_id, "status": status})
@@ -93,3 +95,32 @@ def test_tasks_limit_cut_counts_filter(database_url: str) -> None:
 
     assert result.exit_code == 0, result.output
     assert result.stderr == CUT_NOTE.format(shown=1, total=2)
+
+
+
+def test_tasks_options_with_query(database_url: str) -> None:
+    _ingest(database_url, ["api-done"])
+    _ingest(database_url, ["api-error"], status="error")
+    _ingest(database_url, ["web-error"], status="error", repo_url="https://github.com/acme/web")
+    # Arguments, then the expected ids, or the start of the usage error. Options and --query
+    # narrow each other, and a field given in both places is rejected.
+    cases: list[tuple[list[str], list[str] | str]] = [
+        (["--query", "status:error", "--repo", "web"], ["web-error"]),
+        (["--query", "repo:api", "--status", "error"], ["api-error"]),
+        (["--query", "Task", "--status", "error", "--since", "2026-11-30"], ["web-error", "api-error"]),
+        (["--query", "status:error", "--status", "running"], "--status and status: in --query both set the statuses."),
+        (["--query", "repo:api", "--repo", "web"], "--repo and repo: in --query both set the repositories."),
+        (["--query", "since:7d", "--since", "3d"], "--since and since: in --query both set the earliest creation date."),
+        (["--query", "until:7d", "--until", "3d"], "--until and until: in --query both set the latest creation date."),
+    ]
+
+    for args, expected in cases:
+        result = CliRunner().invoke(main, ["tasks", "--db", database_url, "--format", "json", *args])
+
+        if isinstance(expected, str):
+            assert result.exit_code == 2, (args, result.output)
+            assert result.stdout == "", args
+            assert f"Error: {expected}" in result.stderr, args
+        else:
+            assert result.exit_code == 0, (args, result.output)
+            assert [task["task_id"] for task in json.loads(result.stdout)] == expected, args

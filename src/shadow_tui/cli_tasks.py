@@ -65,16 +65,14 @@ async def tasks_command(
     db: str | None, query: str, status: tuple[str, ...], repo: tuple[str, ...], since: str | None,
     until: str | None, output_format: str, limit: int,
 ) -> None:
-    """List tasks, newest first."""
-    task_filter = parse_filter(query)
-    statuses = tuple(s.strip().lower() for item in status for s in item.split(",") if s.strip())
-    task_filter = replace(
-        task_filter,
-        statuses=task_filter.statuses + statuses,
-        repos=task_filter.repos + repo,
-        since=parse_date(since) if since else task_filter.since,
-        until=parse_date(until, end_of_day=True) if until else task_filter.until,
-    )
+    """List tasks, newest first.
+
+    The options --status, --repo, --since and --until narrow the --query
+    filter: a task must match all of them. A field set both ways (--status
+    and status: in --query, and likewise repo, since and until) is a usage
+    error.
+    """
+    task_filter = combined_filter(query, status, repo, since, until)
     async with open_reader(db) as (_target, engine):
         rows, has_more = await _fetch_rows(engine, task_filter, limit)
         # Counted only when the limit cut the list, because a count reads every matching task.
@@ -88,6 +86,38 @@ async def tasks_command(
             f"showing the newest {len(rows):,} of {total:,} tasks; --limit N shows more, --limit 0 shows all",
             err=True,
         )
+
+
+def combined_filter(
+    query: str, status: tuple[str, ...], repo: tuple[str, ...], since: str | None, until: str | None,
+) -> TaskFilter:
+    """Parse --query and add the field options to it. Raise click.UsageError for a field set in both."""
+    task_filter = parse_filter(query)
+    statuses = tuple(s.strip().lower() for item in status for s in item.split(",") if s.strip())
+    # Option, field name in --query, what they set, whether each is set, and the fix. Values given in
+    # one place are alternatives, so values given in both places would leave the intent unclear.
+    for option, field, setting, in_option, in_query, fix in (
+        ("--status", "status", "the statuses", bool(statuses), bool(task_filter.statuses),
+         "Give all statuses in one of them, for example --status error,running"),
+        ("--repo", "repo", "the repositories", bool(repo), bool(task_filter.repos),
+         "Give all repositories in one of them, for example --repo api --repo web"),
+        ("--since", "since", "the earliest creation date", bool(since), task_filter.since is not None,
+         "Give it in one of them"),
+        ("--until", "until", "the latest creation date", bool(until), task_filter.until is not None,
+         "Give it in one of them"),
+    ):
+        if in_option and in_query:
+            raise click.UsageError(
+                f"{option} and {field}: in --query both set {setting}. {fix}",
+                ctx=click.get_current_context(silent=True),
+            )
+    return replace(
+        task_filter,
+        statuses=task_filter.statuses + statuses,
+        repos=task_filter.repos + repo,
+        since=parse_date(since) if since else task_filter.since,
+        until=parse_date(until, end_of_day=True) if until else task_filter.until,
+    )
 
 
 async def _fetch_rows(engine: AsyncEngine, task_filter: TaskFilter, limit: int) -> tuple[list[TaskRow], bool]:
