@@ -50,7 +50,7 @@ class DefaultGroup(click.Group):
         rest = args[index:]
         if not rest or (rest[0] not in commands and rest[0] not in ("-h", "--help", "--version")):
             if rest:
-                _reject_command_typo(rest[0], commands)
+                _reject_unknown_command(rest[0], commands)
             args = [*args[:index], "browse", *rest]
         return super().parse_args(ctx, args)
 
@@ -64,23 +64,46 @@ class DefaultGroup(click.Group):
         return super().get_command(ctx, name)
 
 
-def _reject_command_typo(word: str, commands: set[str]) -> None:
-    """Raise a usage error when `word`, taken as a database, is more likely a mistyped command.
+# Words for what a command does, mapped to the command line that does it.
+COMMAND_SYNONYMS = {
+    "export": "show TASK --output FILE",
+    "list": "tasks",
+    "ls": "tasks",
+    "find": "search QUERY",
+    "grep": "search QUERY",
+    "open": "browse DB",
+    "upgrade": "db upgrade",
+    "migrate": "db upgrade",
+}
+
+
+def _reject_unknown_command(word: str, commands: set[str]) -> None:
+    """Raise a usage error that names `word` as an unknown command, unless `word` can name a database.
 
     Without a command the first argument is the database to browse, so
-    `shadow-tui task` would open a database file named "task". A word that
-    names no existing file and is close to a command name is reported instead.
+    `shadow-tui export` would look for a database file named "export". A
+    word is still taken as a database when it names an existing path, or
+    has a path separator, a file suffix or a URL scheme.
     """
-    if word.startswith("-") or os.path.exists(word) or "/" in word or "." in word or ":" in word:
+    path_characters = {"/", ".", ":", os.sep, os.altsep or os.sep}
+    if word.startswith("-") or os.path.exists(word) or any(character in word for character in path_characters):
         return
-    import difflib  # Imported only for a word that may be a mistyped command, because it costs 5 ms of start-up.
+    # Imported only for a word that may be a mistyped command, because difflib costs 5 ms of start-up.
+    import difflib
+    import shlex
 
-    close = difflib.get_close_matches(word, sorted(commands - {"browse"}), n=1, cutoff=0.7)
-    if close:
-        raise click.UsageError(
-            f"no such command {word!r}; did you mean {close[0]!r}? To browse a database file of that name, "
-            f"pass it as --db {word}"
-        )
+    names = sorted(commands)
+    close_matches = difflib.get_close_matches(word, names, n=3, cutoff=0.7)
+    if close_matches:
+        problem = f"no such command {word!r}; did you mean {' or '.join(repr(name) for name in close_matches)}?"
+    elif word.lower() in COMMAND_SYNONYMS:
+        problem = f"no such command {word!r}; did you mean `shadow-tui {COMMAND_SYNONYMS[word.lower()]}`?"
+    else:
+        problem = f"no such command {word!r}. The commands are: {', '.join(names)}."
+    raise click.UsageError(
+        f"{problem} To open a database file named {word!r}, pass {shlex.quote('./' + word)} or --db {shlex.quote(word)}",
+        ctx=click.get_current_context(silent=True),
+    )
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,7 +113,8 @@ def _reject_command_typo(word: str, commands: set[str]) -> None:
 def main(log_level: str) -> None:
     """Browse and search coding-agent sessions (Shadow, Claude Code, Codex, SWE-agent, OpenHands).
 
-    With no command, opens the browser on DB.
+    With no command, opens the browser on DB. A DB without `/`, `.` or `:`
+    must name an existing file, else it is reported as an unknown command.
     """
     setup_logging(log_level)
 
