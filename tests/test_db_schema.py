@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -139,6 +141,7 @@ async def test_foreign_sqlite_database(tmp_path: Path) -> None:
         async with open_reader(str(path)):
             pass
     assert "not a shadow-tui database" in str(caught.value)
+    assert f"Check that it is the right database, or run `shadow-tui db upgrade --db {path}`" in str(caught.value)
 
 
 async def test_reader_cannot_write(database_url: str) -> None:
@@ -170,3 +173,57 @@ def test_password_not_in_error() -> None:
     assert result.exit_code != 0
     assert "s3cr3t-pw" not in result.output
     assert "127.0.0.1" in result.output
+
+
+# A Claude Code session of one user message, as `shadow-tui import` reads it.
+CLAUDE_CODE_SESSION = {
+    "type": "user", "uuid": "u1", "sessionId": "empty-db-session", "timestamp": "2025-09-01T10:00:00Z",
+    "cwd": "/work/app", "gitBranch": "main", "isSidechain": False,
+    "message": {"role": "user", "content": "Set up the database"},
+}
+
+
+@pytest.fixture(params=["sqlite-zero-bytes", "sqlite-no-tables", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database without tables: a 0-byte file, a SQLite file with a header only, or a new PostgreSQL database."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("pg_database"))
+    path = tmp_path / "empty.db"
+    path.write_bytes(b"")
+    if request.param == "sqlite-no-tables":
+        connection = sqlite3.connect(path)
+        connection.execute("PRAGMA user_version = 1")
+        connection.commit()
+        connection.close()
+        assert path.stat().st_size > 0
+    return str(path)
+
+
+@pytest.mark.parametrize("setup", ["db upgrade", "import"])
+def test_empty_database_advice_works(empty_database: str, setup: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    advice = (
+        f"Run `shadow-tui db upgrade --db {empty_database}` to create the schema, "
+        f"or `shadow-tui import --db {empty_database} SOURCE` to import sessions into it"
+    )
+    for command in (["tasks"], ["search", "anything"], ["stats"]):
+        before = runner.invoke(main, [*command, "--db", empty_database])
+        assert before.exit_code == 2, (command, before.output)
+        assert advice in before.stderr, command
+
+    if setup == "db upgrade":
+        setup_args = ["db", "upgrade", "--db", empty_database]
+        expected_ids: list[str] = []
+    else:
+        source = tmp_path / "session.jsonl"
+        source.write_text(json.dumps(CLAUDE_CODE_SESSION) + "\n", encoding="utf-8")
+        # An old modification time, so the importer treats the session as finished.
+        os.utime(source, (1_700_000_000, 1_700_000_000))
+        setup_args = ["import", "--db", empty_database, str(source)]
+        expected_ids = ["cc-empty-db-session"]
+    done = runner.invoke(main, setup_args)
+    assert done.exit_code == 0, done.output
+
+    after = runner.invoke(main, ["tasks", "--db", empty_database, "--format", "json"])
+    assert after.exit_code == 0, after.output
+    assert [task["task_id"] for task in json.loads(after.stdout)] == expected_ids

@@ -116,7 +116,8 @@ async def open_writer(value: str | os.PathLike[str] | None) -> AsyncIterator[tup
     try:
         await _check_connection(target, engine)
         try:
-            if is_new_file or (target.path is None and not await _has_tables(target, engine)):
+            # A database without tables gets the schema, as the error for reading one advises.
+            if is_new_file or not await _has_tables(target, engine):
                 await upgrade_schema(engine)
             else:
                 await check_schema(engine, target.display)

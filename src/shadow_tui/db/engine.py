@@ -109,6 +109,14 @@ def _mask(text: str) -> str:
     return _URL_PASSWORD.sub(r"\1***@", text, count=1)
 
 
+def create_schema_hint(database_display: str) -> str:
+    """Return the sentence that names the two commands that set up an empty database."""
+    return (
+        f"Run `shadow-tui db upgrade --db {database_display}` to create the schema, or "
+        f"`shadow-tui import --db {database_display} SOURCE` to import sessions into it"
+    )
+
+
 def check_sqlite_file(path: Path) -> None:
     """Raise a clear error unless `path` is an existing SQLite database file."""
     if not path.exists():
@@ -124,7 +132,7 @@ def check_sqlite_file(path: Path) -> None:
     except OSError as error:
         raise DatabaseError(f"cannot read database file {path}: {error.strerror}") from None
     if len(header) == 0:
-        raise DatabaseError(f"database file is empty: {path}. It is not a shadow-tui database")
+        raise DatabaseError(f"database file is empty: {path}. {create_schema_hint(str(path))}")
     if header != b"SQLite format 3\x00":
         raise DatabaseError(f"not a SQLite database: {path}")
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from shadow_tui.db.engine import create_schema_hint
 from shadow_tui.db.fulltext import fulltext_ddl
 from shadow_tui.db.models import TABLES
 from shadow_tui.db.schema_version import MIGRATIONS_DIR, head_version
@@ -63,10 +64,13 @@ def _check(connection: Connection, database_display: str) -> int:
     missing = sorted(REQUIRED_TABLES - names)
 
     if version is None:
+        if not names:
+            raise DatabaseError(f"the database {database_display} has no tables. {create_schema_hint(database_display)}")
         if missing == sorted(REQUIRED_TABLES):
             raise DatabaseError(
                 f"not a shadow-tui database: {database_display} has none of the tables users, tasks, "
-                "chat_messages, task_commands, file_edits, artifacts"
+                "chat_messages, task_commands, file_edits, artifacts. Check that it is the right database, "
+                f"or run `{upgrade_hint}` to add these tables to it"
             )
         raise SchemaVersionError(
             f"the database {database_display} has no schema version (missing tables: "
