@@ -150,7 +150,7 @@ def search_command(
 
     Words must all occur; "a phrase" in quotes matches the words in order,
     and a trailing * matches a prefix (build*). Exit status 1 means nothing
-    matched, as with grep, and prints a `no matches` line on standard error.
+    matched, as with grep. A `no matches` line then goes to standard error.
     """
     if not query.strip():
         raise click.UsageError("the search text is empty: give one or more words, for example `shadow-tui search timeout`")

@@ -102,9 +102,9 @@ def combined_filter(
         ("--repo", "repo", "the repositories", bool(repo), bool(task_filter.repos),
          "Give all repositories in one of them, for example --repo api --repo web"),
         ("--since", "since", "the earliest creation date", bool(since), task_filter.since is not None,
-         "Give it in one of them"),
+         "Give the date in one of them"),
         ("--until", "until", "the latest creation date", bool(until), task_filter.until is not None,
-         "Give it in one of them"),
+         "Give the date in one of them"),
     ):
         if in_option and in_query:
             raise click.UsageError(
