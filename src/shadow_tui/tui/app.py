@@ -240,8 +240,9 @@ class ShadowTuiApp(App[None]):
     def on_load(self) -> None:
         if self._first_page_through_sqlite:
             # In a thread, so the read overlaps the composing and styling of the screen.
+            # Two pages, because the terminal's height is not known yet and the unfiltered list reads fast.
             self._first_page_read = asyncio.ensure_future(
-                asyncio.to_thread(read_first_page_file, self.database, PAGE_SIZE)
+                asyncio.to_thread(read_first_page_file, self.database, 2 * PAGE_SIZE)
             )
 
     def get_default_screen(self) -> MainScreen:

@@ -132,8 +132,10 @@ class TaskList(TaskListDrawing, ScrollView, can_focus=True):
         """
         reader = self.app.task_reader  # type: ignore[attr-defined]
         fresh = PageCache(self.cache.page_size, self.cache.max_pages)
+        # The first read brings every page that the list shows, so one frame shows them all.
+        limit = fresh.page_size * fresh.pages_for(self.size.height - 1)
         try:
-            first = await reader.page(task_filter, limit=fresh.page_size)
+            first = await reader.page(task_filter, limit=limit)
         finally:
             # Repaints held since the filter was applied (`tui.repaint_hold`) go on
             # with these rows, or without them when the read failed. A newer
@@ -143,8 +145,8 @@ class TaskList(TaskListDrawing, ScrollView, can_focus=True):
         if generation != self._generation:
             return
         self._show_first_rows(fresh, first.rows)
-        if len(first.rows) == fresh.page_size:
-            # The first page is full, so only a count gives the number of tasks after it.
+        if len(first.rows) == limit:
+            # The first pages are full, so only a count gives the number of tasks after them.
             # The count starts once the page is painted, so it cannot delay that frame.
             await self._painted()
             total = await reader.count(task_filter)
@@ -184,7 +186,7 @@ class TaskList(TaskListDrawing, ScrollView, can_focus=True):
 
     def _show_first_rows(self, fresh: PageCache, rows: list[TaskRow]) -> None:
         if rows:
-            fresh.put(0, rows)
+            fresh.put_from_start(rows)
             id_width = task_id_width(row.task_id for row in rows)
             if id_width != self._id_width:
                 self._id_width = id_width

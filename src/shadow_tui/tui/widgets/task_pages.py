@@ -17,9 +17,13 @@ from shadow_tui.queries.records import TaskCursor, TaskRow
 if TYPE_CHECKING:
     from shadow_tui.queries.task_reader import TaskReader
 
-PAGE_SIZE = 100
+# Rows per page. A page of 50 covers the list of a terminal up to about 55
+# lines high, and a taller list reads as many pages as it shows in its first
+# read. A free-text filter on SQLite walks tasks until its page is full, so
+# fewer rows per page make that read shorter (`queries.text_plan`).
+PAGE_SIZE = 50
 # At most this many pages stay in memory (PAGE_SIZE rows each).
-MAX_CACHED_PAGES = 40
+MAX_CACHED_PAGES = 80
 
 
 class PageCache:
@@ -48,6 +52,15 @@ class PageCache:
         self._pages.move_to_end(page)
         offset = index - page * self.page_size
         return rows[offset] if offset < len(rows) else None
+
+    def pages_for(self, row_count: int) -> int:
+        """Return how many pages hold `row_count` rows, at least one."""
+        return max(1, -(-row_count // self.page_size))
+
+    def put_from_start(self, rows: list[TaskRow]) -> None:
+        """Store the first rows of the list, a page at a time."""
+        for start in range(0, len(rows), self.page_size):
+            self.put(start // self.page_size, rows[start : start + self.page_size])
 
     def put(self, page: int, rows: list[TaskRow]) -> None:
         self._pages[page] = rows
