@@ -124,3 +124,16 @@ def test_tasks_options_with_query(database_url: str) -> None:
         else:
             assert result.exit_code == 0, (args, result.output)
             assert [task["task_id"] for task in json.loads(result.stdout)] == expected, args
+
+
+def test_tasks_no_match_every_format(database_url: str) -> None:
+    _ingest(database_url, ["t-done"])
+
+    for output_format, empty_output in (("table", None), ("json", []), ("csv", None)):
+        result = CliRunner().invoke(main, ["tasks", "--db", database_url, "--repo", "nowhere", "--format", output_format])
+
+        assert result.exit_code == 0, result.output
+        assert "no tasks match" in result.stderr
+        assert "no tasks match" not in result.stdout
+        if empty_output is not None:
+            assert json.loads(result.stdout) == empty_output

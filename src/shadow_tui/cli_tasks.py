@@ -79,6 +79,9 @@ async def tasks_command(
         total = await count_tasks(engine, task_filter) if has_more else None
         warning = await _unknown_status_warning(engine, task_filter.statuses) if not rows else None
     _print(rows, output_format)
+    if not rows:
+        # On standard error in every format, so a pipe of JSON or CSV still gets only data.
+        click.echo("no tasks match", err=True)
     if warning:
         click.echo(warning, err=True)
     if total is not None:
@@ -242,5 +245,3 @@ def _print_table(rows: list[TaskRow]) -> None:
             cell.truncate(widths[name], overflow="ellipsis")
         table.add_row(*row_cells)
     console.print(table)
-    if not rows:
-        click.echo("no tasks match", err=True)
