@@ -92,9 +92,18 @@ def test_times_from_mtime(traj: Path) -> None:
 
 
 def test_running_when_recent(corpus: Path, tmp_path: Path) -> None:
+    document = json.loads((corpus / TRAJ).read_text(encoding="utf-8"))
+    del document["info"]["exit_status"]
+    path = write_traj(tmp_path, document)
+    assert parse_one(path, now=datetime.now(timezone.utc)).session.task.status == "running"
+
+
+def test_recent_with_exit_status_finished(corpus: Path, tmp_path: Path) -> None:
     copy = tmp_path / "x.traj"
     shutil.copyfile(corpus / TRAJ, copy)
-    assert parse_one(copy, now=datetime.now(timezone.utc)).session.task.status == "running"
+    task = parse_one(copy, now=datetime.now(timezone.utc)).session.task
+    assert task.status == "completed"
+    assert task.completed_at is not None
 
 
 def test_exit_cost_is_error(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ of the file's absolute path>`. What becomes what:
 
 Status: completed when `info.exit_status` starts with "submitted", which
 includes autosubmissions such as "submitted (exit_cost)". Any other exit
-status, or none, is an error whose message names it. A file changed in the
-last 10 minutes is running.
+status, or none, is an error whose message names it. A file without an
+exit status that changed in the last 10 minutes is running.
 
 The file has no timestamps. The task's created_at is the file's
 modification time, and rows are spaced one second apart in the order of
@@ -116,7 +116,8 @@ def parse_file(path: Path, *, now: datetime | None = None) -> list[ParsedSession
         for index, (file_path, diff) in enumerate(split_git_diff(info.get("submission")))
     ]
 
-    running = is_recently_modified(path, now)
+    # SWE-agent's exit status stays null until the step that ends the run, so a file with one is finished.
+    running = info.get("exit_status") is None and is_recently_modified(path, now)
     status, error_message = _status(info, running)
     stats = info.get("model_stats") if isinstance(info.get("model_stats"), dict) else {}
     statement = next((m.content for m in messages if m.sender == Sender.USER.value), None)
