@@ -373,7 +373,8 @@ class ShadowTuiApp(App[None]):
 
             from shadow_tui.cli_common import EXIT_ERROR
 
-            # The shell sees the failure, and the message stays on the terminal after the app's screen is gone.
+            # The exit status reports the failure to the shell, and the message
+            # stays on the terminal after the app's screen is gone.
             self.exit(return_code=EXIT_ERROR, message=Text(f"error: {self._database_error}"))
         else:
             self.open_database()

@@ -193,7 +193,7 @@ class QueryBar(Vertical):
 
     @property
     def is_edited(self) -> bool:
-        """Whether the text differs from the applied filter, so the list does not show what the bar says."""
+        """Whether the text differs from the applied filter, so the list does not match the bar's text."""
         return self.input.value.strip() != self.applied_query
 
     def set_query(self, query: str, *, apply: bool = True) -> None:
