@@ -120,8 +120,9 @@ def profile_imports(scale_name: str) -> list[Path]:
     database = database_path(SCALES[scale_name])
     commands = {
         "importtime-tui-app.txt": [sys.executable, "-X", "importtime", "-c", "import shadow_tui.tui.app"],
-        "importtime-cli-search.txt": [sys.executable, "-X", "importtime", "-m", "shadow_tui", "search", "timeout",
-                                      "--db", str(database), "--format", "json"],
+        # The console script, as the search measure runs it.
+        "importtime-cli-search.txt": [sys.executable, "-X", "importtime", str(Path(sys.executable).with_name("shadow-tui")),
+                                      "search", "timeout", "--db", str(database), "--format", "json"],
     }
     written = []
     for name, command in commands.items():
