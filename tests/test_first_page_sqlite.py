@@ -133,9 +133,9 @@ def test_app_first_page_matches_engine(demo_database: Path, query: str | None) -
     task_filter = parse_filter(query or "", now=DEMO_NOW)
     expected_rows, _total = _engine_page(demo_database, task_filter, 100)
     assert expected_rows, f"the demo database has no task for {query!r}, so the comparison would prove nothing"
-    shown = _shown_rows(demo_database, query)
-    assert shown
-    assert shown == expected_rows[: len(shown)]
+    shown_rows = _shown_rows(demo_database, query)
+    assert shown_rows
+    assert shown_rows == expected_rows[: len(shown_rows)]
 
 
 FIRST_ROW_PROBE = """

@@ -26,6 +26,7 @@ from shadow_tui.tui.commands import task_prompt, task_score
 from shadow_tui.tui.help_sections import known_binding_ids
 from shadow_tui.tui.paths import stylesheet_path
 from shadow_tui.tui.screens.error import ErrorScreen
+from shadow_tui.tui.screens.main import MainScreen
 from shadow_tui.tui.screens.help import HelpScreen, help_table
 from shadow_tui.tui.screens.search import SearchScreen
 from shadow_tui.tui.widgets.detail import task_header
@@ -371,11 +372,18 @@ def test_status_key_keeps_query_error(small_db: str) -> None:
     run(small_db, body)
 
 
+async def apply_running_filter(pilot: Pilot[None]) -> MainScreen:
+    """Apply status:running through the filter bar; return the main screen once the list shows the 3 running tasks."""
+    main = pilot.app.main_screen  # type: ignore[attr-defined]
+    assert isinstance(main, MainScreen)
+    await pilot.press("slash", *"status:running", "enter")
+    await wait_for(pilot, lambda: main.task_list.total == 3)
+    return main
+
+
 def test_valid_query_filters(small_db: str) -> None:
     async def body(pilot: Pilot[None]) -> None:
-        main = pilot.app.main_screen  # type: ignore[attr-defined]
-        await pilot.press("slash", *"status:running", "enter")
-        await wait_for(pilot, lambda: main.task_list.total == 3)
+        main = await apply_running_filter(pilot)
         assert main.task_list.selected_task.status == "running"
         assert main.focused is main.task_list
 
@@ -410,9 +418,7 @@ def test_tab_keeps_focus_on_edited_filter(small_db: str) -> None:
 
 def test_escape_puts_back_applied_filter(small_db: str) -> None:
     async def body(pilot: Pilot[None]) -> None:
-        main = pilot.app.main_screen  # type: ignore[attr-defined]
-        await pilot.press("slash", *"status:running", "enter")
-        await wait_for(pilot, lambda: main.task_list.total == 3)
+        main = await apply_running_filter(pilot)
         await pilot.press("slash", "ctrl+u", *"status:completed", "escape")
         assert main.query_bar.value == "status:running"
         assert main.focused is main.task_list

@@ -35,13 +35,19 @@ def run_on_one_task(tmp_path: Path, size: tuple[int, int], body: Body) -> None:
     asyncio.run(main())
 
 
+async def open_diffs(pilot: Pilot[None], main_screen: MainScreen) -> DiffsPane:
+    """Open the selected task on its Diffs tab and wait for the diff."""
+    await pilot.press("enter", "4")
+    await wait_until(pilot, lambda: isinstance(main_screen.detail.active_pane, DiffsPane), "the Diffs tab")
+    pane = main_screen.detail.active_pane
+    assert isinstance(pane, DiffsPane)
+    await wait_until(pilot, lambda: pane.diff_view.line_count > 0, "the diff")
+    return pane
+
+
 def test_zoom_fits_side_by_side(tmp_path: Path) -> None:
     async def body(_app: ShadowTuiApp, pilot: Pilot[None], main_screen: MainScreen) -> None:
-        await pilot.press("enter", "4")
-        await wait_until(pilot, lambda: isinstance(main_screen.detail.active_pane, DiffsPane), "the Diffs tab")
-        pane = main_screen.detail.active_pane
-        assert isinstance(pane, DiffsPane)
-        await wait_until(pilot, lambda: pane.diff_view.line_count > 0, "the diff")
+        pane = await open_diffs(pilot, main_screen)
         assert main_screen.detail.size.width < 120
 
         await pilot.press("v")
@@ -77,11 +83,7 @@ def test_zoom_narrow_explains_instead(tmp_path: Path) -> None:
 
 def test_side_by_side_narrow_says_widen(tmp_path: Path) -> None:
     async def body(app: ShadowTuiApp, pilot: Pilot[None], main_screen: MainScreen) -> None:
-        await pilot.press("enter", "4")
-        await wait_until(pilot, lambda: isinstance(main_screen.detail.active_pane, DiffsPane), "the Diffs tab")
-        pane = main_screen.detail.active_pane
-        assert isinstance(pane, DiffsPane)
-        await wait_until(pilot, lambda: pane.diff_view.line_count > 0, "the diff")
+        pane = await open_diffs(pilot, main_screen)
         await pilot.press("v")
         await pilot.pause()
         assert not pane.side_by_side
