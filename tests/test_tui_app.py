@@ -507,6 +507,20 @@ def test_number_keys_switch_tabs(small_db: str) -> None:
     run(small_db, body)
 
 
+def test_premount_stops_when_tabs_removed(small_db: str) -> None:
+    """Closing the app removes the tabs first; a pane mount scheduled before that must not fail."""
+
+    async def body(pilot: Pilot[None]) -> None:
+        detail = pilot.app.main_screen.detail  # type: ignore[attr-defined]
+        for pane in detail.query("TaskPane"):
+            await pane.remove()
+        await detail.query_one("#detail-tabs").remove()
+        detail._premount_next_pane()
+        detail._mount_initial_pane()
+
+    run(small_db, body)
+
+
 def test_task_option_opens_task(small_db: str) -> None:
     async def body(pilot: Pilot[None]) -> None:
         main = pilot.app.main_screen  # type: ignore[attr-defined]

@@ -131,6 +131,8 @@ class DetailView(Vertical):
     def _mount_initial_pane(self) -> None:
         # Until a task is open, the active tab shows its pane's empty state.
         self._initial_pane_pending = False
+        if self._tabs_removed():
+            return
         self._ensure_shown(self.active_tab)
         self.set_timer(PREMOUNT_DELAY_SECONDS, self._premount_next_pane)
 
@@ -144,9 +146,15 @@ class DetailView(Vertical):
         """
         for key, _label, _location in TABS:
             if not self.query(f"#pane-{key}"):
+                if self._tabs_removed():
+                    return
                 self.pane(key)
                 self.call_after_refresh(self._premount_next_pane)
                 return
+
+    def _tabs_removed(self) -> bool:
+        """True once closing the app has removed a tab, before a scheduled mount ran."""
+        return len(self.query(TabPane)) < len(TABS)
 
     # Panes ------------------------------------------------------------------
 
