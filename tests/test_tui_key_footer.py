@@ -99,15 +99,35 @@ async def _bottom_lines(footer: type[Widget], width: int, theme: str) -> list[li
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "nord"])
-@pytest.mark.parametrize("width", [100, 60, 30])
-async def test_key_footer_draws_footer_cells(width: int, theme: str) -> None:
-    expected = await _bottom_lines(Footer, width, theme)
-    drawn = await _bottom_lines(KeyFooter, width, theme)
+async def test_key_footer_draws_footer_cells(theme: str) -> None:
+    expected = await _bottom_lines(Footer, 100, theme)
+    drawn = await _bottom_lines(KeyFooter, 100, theme)
     for position, (footer_line, key_footer_line) in enumerate(zip(expected, drawn, strict=True)):
         footer_text = "".join(cell[0] for cell in footer_line)
         key_footer_text = "".join(cell[0] for cell in key_footer_line)
         assert key_footer_text == footer_text, f"focus change {position}"
         assert key_footer_line == footer_line, f"styles after focus change {position}: {footer_text!r}"
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "nord"])
+@pytest.mark.parametrize("width", [60, 30])
+async def test_key_footer_leaves_out_keys_that_do_not_fit(width: int, theme: str) -> None:
+    """Where Footer cuts the last key mid-word, KeyFooter draws the same cells up to the last whole key, then blanks."""
+    expected = await _bottom_lines(Footer, width, theme)
+    drawn = await _bottom_lines(KeyFooter, width, theme)
+    lines_with_keys_left_out = 0
+    for position, (footer_line, key_footer_line) in enumerate(zip(expected, drawn, strict=True)):
+        footer_text = "".join(cell[0] for cell in footer_line)
+        key_footer_text = "".join(cell[0] for cell in key_footer_line)
+        palette_start = footer_text.rindex("▏")
+        keys_end = len(key_footer_text[:palette_start].rstrip())
+        lines_with_keys_left_out += footer_text[:palette_start].rstrip() != footer_text[:keys_end]
+        # Each key ends with a space of padding, so a whole key ends where Footer's text has a space.
+        assert footer_text[keys_end] == " ", f"cut mid-key after focus change {position}: {key_footer_text!r}"
+        assert key_footer_line[:keys_end] == footer_line[:keys_end], f"focus change {position}"
+        assert key_footer_line[palette_start:] == footer_line[palette_start:], f"focus change {position}"
+        assert set(key_footer_text[keys_end:palette_start]) <= {" "}
+    assert lines_with_keys_left_out > 0
 
 
 async def test_key_footer_follows_focus() -> None:
@@ -182,8 +202,10 @@ async def test_key_footer_wheel_scrolls_keys() -> None:
 
     assert scrolled != before
     assert scrolled.endswith("▏^p palette ")
-    # The keys take the 18 cells left of the 12-cell palette key, and one wheel step scrolls them by 4.
-    assert scrolled[:14] == before[4:18]
+    # The keys have the 18 cells left of the 12-cell palette key: " x Failed only " fits, " y Copy command " not.
+    assert before[:18] == " x Failed only    "
+    # One wheel step scrolls the keys by 4 cells.
+    assert scrolled[:18] == "ailed only        "
     assert back == before
 
 

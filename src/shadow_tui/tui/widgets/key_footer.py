@@ -8,8 +8,9 @@ of 3 or 4 on the heaviest benchmark task, each remount took 17 to 65 ms
 (2-core VM, load average 1.5 to 3). `KeyFooter` draws the same keys with
 the same styles on one line, and redraws it only when the keys shown change.
 
-Unlike `Footer` it has no compact mode, and the key under the mouse pointer
-is highlighted without Textual's hover transition.
+Unlike `Footer` it has no compact mode, the key under the mouse pointer
+is highlighted without Textual's hover transition, and a key that does not
+fit is left out whole instead of cut.
 """
 
 from __future__ import annotations
@@ -227,11 +228,16 @@ class KeyFooter(Widget, can_focus=False):
             previous = item
         keys_strip = Strip(keys.render(console))
         self._scroll = max(0, min(self._scroll, keys_strip.cell_length - keys_width))
+        spans = [_Span(span.start - self._scroll, span.end - self._scroll, span.item) for span in spans]
+        shown_width = keys_width
+        if keys_strip.cell_length - self._scroll > keys_width:
+            # Keys that do not fit are left out whole, not cut mid-word; the mouse wheel scrolls to them.
+            shown_width = max((span.end for span in spans if 0 < span.end <= keys_width), default=keys_width)
         # The cells past the keys have the footer's background and no colour, as in Footer.
         blank = Style(bgcolor=base.bgcolor)
-        keys_strip = keys_strip.crop_extend(self._scroll, self._scroll + keys_width, blank)
-        spans = [_Span(span.start - self._scroll, span.end - self._scroll, span.item) for span in spans]
-        spans = [span for span in spans if span.end > 0 and span.start < keys_width]
+        keys_strip = keys_strip.crop_extend(self._scroll, self._scroll + shown_width, blank)
+        keys_strip = keys_strip.crop_extend(0, keys_width, blank)
+        spans = [span for span in spans if span.end > 0 and span.start < shown_width]
         if self._palette is not None:
             spans.append(_Span(keys_width, keys_width + palette.cell_length, self._palette))
         self._spans = spans
