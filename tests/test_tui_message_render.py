@@ -1,10 +1,11 @@
-"""Placeholder bodies of chat messages: folded rows made into strips only when drawn."""
+"""Chat message rows: placeholder bodies folded only when drawn, and the spans that a search or find marks."""
 
 from __future__ import annotations
 
 import pytest
 
-from shadow_tui.tui.widgets.message_render import FoldedRows, estimate_height, placeholder_strips
+from shadow_tui.queries.fts import parse_search
+from shadow_tui.tui.widgets.message_render import FoldedRows, estimate_height, placeholder_strips, term_spans
 
 
 def texts(rows: FoldedRows) -> list[str]:
@@ -55,3 +56,15 @@ def test_folded_rows_indexing() -> None:
     assert [strip.text for strip in rows[1:]] == ["row 1", "row 2"]
     with pytest.raises(IndexError):
         rows[3]
+
+
+def test_term_spans_search_words_apart_find_text_whole() -> None:
+    text = "At last the okapi shows up near the river bank."
+    okapi = (text.index("okapi"), text.index("okapi") + 5)
+    bank = (text.index("bank"), text.index("bank") + 4)
+    # A global search matches each word; a prefix with a trailing * marks the whole word it begins.
+    assert term_spans(text, "okapi bank", parse_search("okapi bank")) == [okapi, bank]
+    assert term_spans(text, "oka*", parse_search("oka*")) == [okapi]
+    # Find matches the typed text as one string, in any case.
+    assert term_spans(text, "okapi bank", None) == []
+    assert term_spans(text, "OKAPI", None) == [okapi]

@@ -154,7 +154,7 @@ class ChatPane(DetailPane):
         if index is None:
             self.notify(f"Message {item_id} is not in this task.", severity="warning", markup=False)
             return
-        view.search_term = terms
+        view.set_search_words(terms)
         view.select(index)
         if terms:
             view.scroll_to_term(index)

@@ -25,11 +25,11 @@ from shadow_tui.tui.panes.common import DetailPane, first_line, format_clock
 from shadow_tui.tui.widgets.line_list import LineList
 from shadow_tui.tui.widgets.line_source import LineSource
 from shadow_tui.tui.widgets.line_view import LineView
+from shadow_tui.tui.widgets.message_render import SENDER_STYLES
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-SENDER_STYLES = {"user": "bold cyan", "agent": "bold green"}
 # Items without a time sort after every timed item.
 _NEVER = datetime.max.replace(tzinfo=timezone.utc)
 

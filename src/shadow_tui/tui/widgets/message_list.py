@@ -21,7 +21,6 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -29,13 +28,17 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from shadow_tui.queries.fts import SearchTerm, parse_search
 from shadow_tui.queries.records import MessageRecord
-from shadow_tui.render.terminal import sanitize_inline
 from shadow_tui.tui.widgets.message_render import (
+    MARGIN,
+    SELECTED_MARGIN,
     estimate_height,
+    header_text,
     highlight_strip,
     placeholder_strips,
     render_body,
+    term_spans,
 )
 
 logger = logging.getLogger(__name__)
@@ -43,9 +46,6 @@ logger = logging.getLogger(__name__)
 BODY_CACHE_MESSAGES = 256
 RENDER_MARGIN = 3
 """Messages above and below the view that are rendered ahead of scrolling."""
-MARGIN = "  "
-SELECTED_MARGIN = "▌ "
-SENDER_STYLES = {"user": "bold cyan", "agent": "bold green"}
 
 
 class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -94,8 +94,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self.messages: list[MessageRecord] = []
         self.empty_text = empty_text
         self.selected: int | None = None
-        self.search_term = ""
-        """Text highlighted in the rendered messages."""
+        self._search_term = ""
+        self._search_terms: list[SearchTerm] | None = None
         self._width = 0
         self._heights: list[int] = []
         self._starts: list[int] = [0]
@@ -108,6 +108,21 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._scroll_to_term: int | None = None
         self.rendered_total = 0
         """Message bodies rendered as Markdown since the messages were set."""
+
+    @property
+    def search_term(self) -> str:
+        """Text highlighted in the rendered messages, matched as typed (find)."""
+        return self._search_term
+
+    @search_term.setter
+    def search_term(self, text: str) -> None:
+        self._search_term = text
+        self._search_terms = None
+
+    def set_search_words(self, text: str) -> None:
+        """Highlight the words of a global search's text, which match apart and as prefixes (`build*`)."""
+        self._search_term = text
+        self._search_terms = parse_search(text)
 
     # Content and geometry
 
@@ -281,15 +296,9 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         return body
 
     def _header(self, index: int, width: int) -> Strip:
-        message = self.messages[index]
         selected = index == self.selected
         base = self.get_component_rich_style("message-list--selected" if selected else "message-list--header")
-        text = Text(no_wrap=True, end="")
-        text.append(SELECTED_MARGIN if selected else MARGIN)
-        sender = sanitize_inline(message.sender) or "?"
-        text.append(sender, style=SENDER_STYLES.get(message.sender, "bold magenta"))
-        time = message.created_at.strftime("%Y-%m-%d %H:%M:%S") if message.created_at else "-"
-        text.append(f"  {time}  #{message.sequence}")
+        text = header_text(self.messages[index], selected=selected)
         strip = Strip(list(Segment.apply_style(text.render(self.app.console), self.rich_style + base)))
         return strip.crop_extend(0, width, self.rich_style + base)
 
@@ -315,7 +324,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         body = self._body(index)
         line = body[local - 1] if local - 1 < len(body) else Strip([])
         if self.search_term:
-            line = highlight_strip(line, self.search_term, self.get_component_rich_style("message-list--match"))
+            spans = term_spans(line.text, self.search_term, self._search_terms)
+            line = highlight_strip(line, spans, self.get_component_rich_style("message-list--match"))
         line = line.apply_style(style)
         if index == self.selected:
             margin_style = style + Style(color=self.get_component_rich_style("message-list--selected").color)
@@ -361,7 +371,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             return
         body = self._body(index)
         for number, strip in enumerate(body):
-            if self.search_term.casefold() in strip.text.casefold():
+            if term_spans(strip.text, self.search_term, self._search_terms):
                 row = self._starts[index] + 1 + number
                 if not self.scroll_y <= row < self.scroll_y + self.size.height:
                     self._move(y=max(0, row - self.size.height // 3))

@@ -1,4 +1,4 @@
-"""Message bodies as strips for `MessageList`: quick placeholders and Markdown renderings.
+"""Message rows as strips for `MessageList`: headers, quick placeholders and Markdown renderings.
 
 A placeholder folds the message's plain text at the body width, which costs
 little and has exactly the height that `estimate_height` returns. The
@@ -14,11 +14,19 @@ from typing import overload
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.strip import Strip
 
+from shadow_tui.queries.fts import SearchTerm, highlight_offsets
+from shadow_tui.queries.records import MessageRecord
+from shadow_tui.render.terminal import sanitize_inline
 from shadow_tui.render.visible import display_block
 from shadow_tui.tui.widgets.line_source import match_spans
 
+MARGIN = "  "
+SELECTED_MARGIN = "▌ "
+"""The left margin of each row; the selected message's rows show a bar in it."""
+SENDER_STYLES = {"user": "bold cyan", "agent": "bold green"}
 
 # Above this many characters a message's height is estimated from its
 # length and line count instead of line by line.
@@ -119,9 +127,30 @@ def render_body(content: str, width: int) -> list[Strip]:
     return strips or [Strip([])]
 
 
-def highlight_strip(strip: Strip, term: str, style: Style) -> Strip:
-    """Lay `style` over every case-insensitive occurrence of `term` in the strip's text."""
-    spans = match_spans(strip.text, term)
+def header_text(message: MessageRecord, *, selected: bool) -> Text:
+    """Return a message's header row: the margin, the sender in its colour, the time and the sequence number."""
+    text = Text(no_wrap=True, end="")
+    text.append(SELECTED_MARGIN if selected else MARGIN)
+    sender = sanitize_inline(message.sender) or "?"
+    text.append(sender, style=SENDER_STYLES.get(message.sender, "bold magenta"))
+    time = message.created_at.strftime("%Y-%m-%d %H:%M:%S") if message.created_at else "-"
+    text.append(f"  {time}  #{message.sequence}")
+    return text
+
+
+def term_spans(text: str, term: str, search_terms: list[SearchTerm] | None) -> list[tuple[int, int]]:
+    """Return where `text` matches: the words of a global search when `search_terms` is given, else `term` as typed.
+
+    A global search matches its words apart and `build*` as a prefix, as
+    the hit was found; find matches its text as one case-insensitive string.
+    """
+    if search_terms:
+        return highlight_offsets(text, search_terms)
+    return match_spans(text, term)
+
+
+def highlight_strip(strip: Strip, spans: list[tuple[int, int]], style: Style) -> Strip:
+    """Lay `style` over the (start, end) character spans of the strip's text."""
     if not spans:
         return strip
     segments: list[Segment] = []
