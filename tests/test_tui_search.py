@@ -138,6 +138,25 @@ def test_enter_reveals_in_tab(search_db: str, text: str, tab: str, item: str, mo
     run(search_db, body)
 
 
+@pytest.mark.parametrize(("text", "tab"), [("narwhal new", "diffs"), ("walr* failed", "commands")])
+def test_enter_marks_matched_text_in_line_view(search_db: str, text: str, tab: str) -> None:
+    """Words apart and prefixes match the hit, though the output and diff views find one string as typed."""
+
+    async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
+        main = app.main_screen
+        assert main is not None
+        await open_search(app, pilot, text)
+        await pilot.press("enter")
+        pane = main.detail.pane(tab)
+        view = pane.diff_view if tab == "diffs" else pane.output_view  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: view.marked_line is not None and bool(view.search_term))
+        await pilot.pause(0.3)
+        assert view.search_term.casefold() in {"narwhal", "new", "walrus", "failed"}
+        assert view.search_term.casefold() in view.source.plain(view.marked_line).casefold()
+
+    run(search_db, body)
+
+
 def test_down_moves_highlight(search_db: str) -> None:
     async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:
         screen = await open_search(app, pilot, "zebra")

@@ -31,3 +31,11 @@ class SearchHit:
     line: int = 0
     """Zero-based line of the first match within the matched field."""
     task_title: str | None = None
+
+    @property
+    def first_match(self) -> str:
+        """The text of the first match as the snippet shows it, or "" when the snippet marks no match."""
+        if not self.offsets:
+            return ""
+        start, end = min(self.offsets)
+        return self.snippet[start:end]

@@ -326,7 +326,10 @@ class MainScreen(TaskActionsMixin, Screen[None]):
 
         task = await fetch_task(self.app.engine, hit.task_id)  # type: ignore[attr-defined]
         self.open_task(task)
-        self.detail.open_item(hit.kind, hit.item_id, hit.line, terms)
+        # Chat marks the search's words apart. The output and diff views find one string,
+        # so they get the text that matched, which "okapi bank" or "oka*" as typed is not.
+        find_text = terms if hit.kind == "message" else (hit.first_match or terms)
+        self.detail.open_item(hit.kind, hit.item_id, hit.line, find_text)
 
     # Actions ------------------------------------------------------------------------
 
