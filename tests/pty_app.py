@@ -110,13 +110,18 @@ class PtyApp:
         if keys.endswith("\x1b"):
             time.sleep(ESCAPE_PAUSE_SECONDS)
 
-    def wait_for(self, text: str, *, since: int = 0, timeout: float = 30.0) -> None:
-        """Wait until `text` is on the screen and the app has written since `since`; fail after `timeout` seconds."""
+    def wait_for(self, text: str, *, since: int = 0, timeout: float = 30.0, row: int | None = None) -> None:
+        """Wait until `text` is on the screen (on `row` only, when given) and the app has written since `since`.
+
+        Fails after `timeout` seconds.
+        """
         deadline = time.monotonic() + timeout
         while True:
             output = self.output
             if self.emulator_error is None:
                 shown = self.screen
+                if row is not None:
+                    shown = shown.split("\n")[row]
             else:
                 shown = screen_text(output[since:].decode("utf-8", "replace"))
             if text in shown and len(output) > since:
@@ -127,11 +132,11 @@ class PtyApp:
                 raise AssertionError(f"{text!r} not shown within {timeout} s; the screen is:\n{shown}")
             time.sleep(0.05)
 
-    def press(self, keys: str, text: str, *, timeout: float = 30.0) -> None:
-        """Send keys and wait until `text` is drawn after them."""
+    def press(self, keys: str, text: str, *, timeout: float = 30.0, row: int | None = None) -> None:
+        """Send keys and wait until `text` is drawn after them (on `row` only, when given)."""
         since = self.mark()
         self.send(keys)
-        self.wait_for(text, since=since, timeout=timeout)
+        self.wait_for(text, since=since, timeout=timeout, row=row)
 
     def wait_exit(self, timeout: float) -> bool:
         """Wait for the process to exit; kill its process group and return False if it outlives `timeout`."""
