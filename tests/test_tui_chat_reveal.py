@@ -78,7 +78,7 @@ def _open_hit_rows(database: str, text: str, size: tuple[int, int]) -> tuple[int
 
 @pytest.mark.parametrize("text", ["okapi", "OKAPI", "okapi river", "oka*", "okapi bank"])
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])
-def test_search_hit_shows_matching_row_in_chat(chat_db: str, text: str, size: tuple[int, int]) -> None:
+def test_search_hit_scrolls_chat(chat_db: str, text: str, size: tuple[int, int]) -> None:
     selected, rows = _open_hit_rows(chat_db, text, size)
 
     assert selected == LONG_INDEX

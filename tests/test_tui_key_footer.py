@@ -111,7 +111,7 @@ async def test_key_footer_draws_footer_cells(theme: str) -> None:
 
 @pytest.mark.parametrize("theme", ["textual-dark", "nord"])
 @pytest.mark.parametrize("width", [60, 30])
-async def test_key_footer_leaves_out_keys_that_do_not_fit(width: int, theme: str) -> None:
+async def test_key_footer_drops_overflow_keys(width: int, theme: str) -> None:
     """Where Footer cuts the last key mid-word, KeyFooter draws the same cells up to the last whole key, then blanks."""
     expected = await _bottom_lines(Footer, width, theme)
     drawn = await _bottom_lines(KeyFooter, width, theme)

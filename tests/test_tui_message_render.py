@@ -58,7 +58,7 @@ def test_folded_rows_indexing() -> None:
         rows[3]
 
 
-def test_term_spans_search_words_apart_find_text_whole() -> None:
+def test_term_spans_search_and_find() -> None:
     text = "At last the okapi shows up near the river bank."
     okapi = (text.index("okapi"), text.index("okapi") + 5)
     bank = (text.index("bank"), text.index("bank") + 4)

@@ -139,7 +139,7 @@ def test_enter_reveals_in_tab(search_db: str, text: str, tab: str, item: str, mo
 
 
 @pytest.mark.parametrize(("text", "tab"), [("narwhal new", "diffs"), ("walr* failed", "commands")])
-def test_enter_marks_matched_text_in_line_view(search_db: str, text: str, tab: str) -> None:
+def test_line_view_marks_matched_text(search_db: str, text: str, tab: str) -> None:
     """Words apart and prefixes match the hit, though the output and diff views find one string as typed."""
 
     async def body(app: ShadowTuiApp, pilot: Pilot[None]) -> None:

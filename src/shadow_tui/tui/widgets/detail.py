@@ -153,7 +153,7 @@ class DetailView(Vertical):
                 return
 
     def _tabs_removed(self) -> bool:
-        """True once closing the app has removed a tab, before a scheduled mount ran."""
+        """Return True once closing the app has removed a tab, before a scheduled mount runs."""
         return len(self.query(TabPane)) < len(TABS)
 
     # Panes ------------------------------------------------------------------

@@ -231,7 +231,7 @@ class KeyFooter(Widget, can_focus=False):
         spans = [_Span(span.start - self._scroll, span.end - self._scroll, span.item) for span in spans]
         shown_width = keys_width
         if keys_strip.cell_length - self._scroll > keys_width:
-            # Keys that do not fit are left out whole, not cut mid-word; the mouse wheel scrolls to them.
+            # Keys that do not fit are left out whole, not cut mid-word. The mouse wheel scrolls to them.
             shown_width = max((span.end for span in spans if 0 < span.end <= keys_width), default=keys_width)
         # The cells past the keys have the footer's background and no colour, as in Footer.
         blank = Style(bgcolor=base.bgcolor)

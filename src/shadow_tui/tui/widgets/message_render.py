@@ -25,7 +25,7 @@ from shadow_tui.tui.widgets.line_source import match_spans
 
 MARGIN = "  "
 SELECTED_MARGIN = "▌ "
-"""The left margin of each row; the selected message's rows show a bar in it."""
+"""The left margin of each row. The selected message's rows show a bar in it."""
 SENDER_STYLES = {"user": "bold cyan", "agent": "bold green"}
 
 # Above this many characters a message's height is estimated from its
@@ -142,7 +142,7 @@ def term_spans(text: str, term: str, search_terms: list[SearchTerm] | None) -> l
     """Return where `text` matches: the words of a global search when `search_terms` is given, else `term` as typed.
 
     A global search matches its words apart and `build*` as a prefix, as
-    the hit was found; find matches its text as one case-insensitive string.
+    the hit was found. Find matches its text as one case-insensitive string.
     """
     if search_terms:
         return highlight_offsets(text, search_terms)
